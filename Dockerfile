@@ -20,7 +20,7 @@ COPY tsconfig.json ./
 COPY scripts ./scripts
 COPY libs ./libs
 COPY apps ./apps
-RUN test -n "${APP}" && npm run "build:${APP}"
+RUN test -n "${APP}" && npm run "build:${APP}" && node scripts/build-bundle.mjs migrate
 
 # Distroless: no shell, no package manager; uid/gid 65532 ("nonroot").
 FROM ${RUNTIME_IMAGE} AS runtime
@@ -32,6 +32,8 @@ WORKDIR /app
 COPY --from=deps /src/node_modules ./node_modules
 # The app's bundle lands at a fixed path (/app/main.mjs) so the exec-form CMD needs no variable.
 COPY --from=build /src/dist/bundle/${APP}/ ./
+# Every image can apply all apps' migrations (/app/migrate/main.mjs): the migration Job runs it.
+COPY --from=build /src/dist/bundle/migrate/ ./migrate/
 LABEL org.opencontainers.image.title="${APP}" \
       org.opencontainers.image.source="https://github.com/mcp-platform/mcp-orchestrator-platform"
 # Files stay owned by root: the app cannot rewrite its own code, and nothing is written under /app,

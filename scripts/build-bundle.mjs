@@ -1,21 +1,29 @@
 #!/usr/bin/env node
 // Bundles one app's tsc output (decorator metadata already emitted) into dist/bundle/<app>/main.mjs.
-// Usage: node scripts/build-bundle.mjs <app>   (run after `tsc -p tsconfig.json`)
+// Usage: node scripts/build-bundle.mjs <app|migrate>   (run after `npm run build`)
+// "migrate" bundles scripts/migrate.ts (every app's migrations) for the migration Job.
 // The project's own code (apps/, libs/ via the "#lib" imports) is inlined; every package in
 // "dependencies" stays external, because Nest and OpenTelemetry load optional peers lazily and
 // would break when bundled. The image therefore ships this file plus production node_modules only.
 import { build } from 'esbuild';
 import { readFileSync, existsSync } from 'node:fs';
 
-const APPS = ['mcp-gateway', 'mcp-orchestrator-api', 'mcp-policy-proxy', 'mcp-config', 'mcp-tracehub'];
+const ENTRIES = {
+  'mcp-gateway': 'dist/apps/mcp-gateway/src/main.js',
+  'mcp-orchestrator-api': 'dist/apps/mcp-orchestrator-api/src/main.js',
+  'mcp-policy-proxy': 'dist/apps/mcp-policy-proxy/src/main.js',
+  'mcp-config': 'dist/apps/mcp-config/src/main.js',
+  'mcp-tracehub': 'dist/apps/mcp-tracehub/src/main.js',
+  migrate: 'dist/scripts/migrate.js',
+};
 const app = process.argv[2];
-if (!APPS.includes(app)) {
-  console.error(`usage: build-bundle.mjs <${APPS.join('|')}>`);
+const entry = ENTRIES[app];
+if (!entry) {
+  console.error(`usage: build-bundle.mjs <${Object.keys(ENTRIES).join('|')}>`);
   process.exit(2);
 }
-const entry = `dist/apps/${app}/src/main.js`;
 if (!existsSync(entry)) {
-  console.error(`${entry} is missing: run \`npx tsc -p tsconfig.json\` first`);
+  console.error(`${entry} is missing: run \`npm run build\` first`);
   process.exit(1);
 }
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -33,9 +41,13 @@ await build({
   // The "source" condition maps #lib imports to .ts; the bundle must take the compiled dist/ files.
   conditions: ['node', 'import', 'default'],
   sourcemap: true,
+  // main.ts starts tracing and only then imports the app with import(): splitting keeps that import
+  // (and the packages it pulls in) lazy, so OpenTelemetry's hooks are in place before Nest loads.
+  splitting: true,
+  // Nest logs and TypeORM derives entity and migration names from class names: keep them unmangled.
+  keepNames: true,
+  chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   logLevel: 'warning',
-  // Bundled CommonJS helpers may call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
 console.log(`dist/bundle/${app}/main.mjs`);
