@@ -1,6 +1,6 @@
 // Platform rules over a rendered environment that a schema cannot express: references that must
 // resolve, autoscaling per seed 002, and the default-deny network model. Each returns the violations.
-import { APPS, type K8sObject, workloads } from './manifests.js';
+import { APPS, type K8sObject, kustomize, workloads } from './manifests.js';
 
 const byKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
 const names = (objects: K8sObject[], kind: string) => new Set(byKind(objects, kind).map((o) => o.metadata.name));
@@ -119,5 +119,31 @@ export function networkViolations(objects: K8sObject[]): string[] {
     const tlsHosts = (ing.spec?.tls ?? []).flatMap((t: { hosts?: string[] }) => t.hosts ?? []);
     if (!hosts.length || hosts.some((h: string | undefined) => !h || !tlsHosts.includes(h))) out.push(`Ingress/${ing.metadata.name}: a host is served without TLS`);
   }
+  return out;
+}
+
+/** Problems of one Application against the projects that should admit it. */
+export function applicationViolations(app: K8sObject, projects: K8sObject[]): string[] {
+  const out: string[] = [];
+  const at = (msg: string) => out.push(`Application/${app.metadata.name}: ${msg}`);
+  const project = projects.find((p) => p.metadata.name === app.spec?.project);
+  if (!project) return [`Application/${app.metadata.name}: project ${app.spec?.project} does not exist`];
+  const source = app.spec.source;
+  if (!project.spec.sourceRepos.includes(source?.repoURL)) at(`source ${source?.repoURL} is not allowed by project ${project.metadata.name}`);
+  const dest = app.spec.destination;
+  if (!project.spec.destinations.some((d: { server: string; namespace: string }) => d.server === dest?.server && d.namespace === dest?.namespace)) {
+    at(`destination ${dest?.server} ${dest?.namespace} is not allowed by project ${project.metadata.name}`);
+  }
+  if (source?.chart) {
+    if (!/^\d+\.\d+\.\d+$/.test(source.targetRevision ?? '')) at(`chart ${source.chart} is not pinned to an exact version (${source.targetRevision})`);
+  } else {
+    try {
+      if (!kustomize(source.path).length) at(`path ${source.path} renders nothing`);
+    } catch (err) {
+      at(`path ${source?.path} does not build: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const policy = app.spec.syncPolicy;
+  if (!(policy?.automated?.prune === true && policy?.automated?.selfHeal === true)) at('automated sync without prune and self-heal');
   return out;
 }
