@@ -106,7 +106,7 @@ export function notFound<T extends JsonValue>(fallback: T): FlagEvaluation<T> {
  * Structural checks a flag must pass before it is stored (the service) or trusted (the
  * client). Returns the failing paths; empty means valid.
  */
-export function flagDefinitionProblems(flag: Omit<FlagDefinition, 'version' | 'updatedAt' | 'updatedBy'>): string[] {
+export function flagDefinitionProblems(flag: Omit<FlagDefinition, 'version' | 'killed' | 'updatedAt' | 'updatedBy'>): string[] {
   const problems: string[] = [];
   const n = flag.variations.length;
   const isIndex = (i: number) => Number.isInteger(i) && i >= 0 && i < n;

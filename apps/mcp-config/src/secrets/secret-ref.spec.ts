@@ -15,12 +15,9 @@ describe('secret references', () => {
   });
 
   it('names malformed references by path', () => {
-    assert.deepEqual(invalidSecretRefs({ a: { $secret: 'ftp://x' }, b: [{ $secret: 'env://lower' }], 'c/d': { $secret: 1 }, e: { $secret: 'config://x', extra: 1 } }), [
-      '/a/$secret: unknown scheme (vault://, env://, k8s://, config://)',
-      '/b/0/$secret: malformed env:// reference',
-      '/c~1d/$secret: must be a string',
-      '/e: a secret reference has only the "$secret" key',
-    ]);
+    const problems = invalidSecretRefs({ a: { $secret: 'ftp://x' }, b: [{ $secret: 'env://lower' }], 'c/d': { $secret: 1 }, e: { $secret: 'config://x', extra: 1 } });
+    assert.deepEqual(problems.map((p) => p.path), ['/a/$secret', '/b/0/$secret', '/c~1d/$secret', '/e']);
+    assert.match(problems[1]!.message, /malformed env:\/\//);
   });
 
   it('redacts every reference and nothing else', () => {

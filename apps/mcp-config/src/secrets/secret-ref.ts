@@ -21,8 +21,6 @@ const REF_PATTERNS: Record<string, RegExp> = {
   config: /^config:\/\/[a-z0-9][a-z0-9._-]{0,127}$/,
 };
 
-export const SECRET_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
-
 function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -31,17 +29,23 @@ function isSecretRef(value: JsonValue): value is { [SECRET_KEY]: JsonValue } {
   return isObject(value) && Object.hasOwn(value, SECRET_KEY);
 }
 
-/** JSON-pointer paths of malformed secret references in a value (empty when all are valid). */
-export function invalidSecretRefs(value: JsonValue, path = ''): string[] {
+export interface RefProblem {
+  /** JSON pointer of the offending reference object (or its `$secret` member). */
+  path: string;
+  message: string;
+}
+
+/** Malformed secret references in a value (empty when all are valid). */
+export function invalidSecretRefs(value: JsonValue, path = ''): RefProblem[] {
   if (isSecretRef(value)) {
     const ref = value[SECRET_KEY];
     const keys = Object.keys(value);
-    if (keys.length !== 1) return [`${path}: a secret reference has only the "${SECRET_KEY}" key`];
-    if (typeof ref !== 'string') return [`${path}/${SECRET_KEY}: must be a string`];
+    if (keys.length !== 1) return [{ path, message: `a secret reference has only the "${SECRET_KEY}" key` }];
+    if (typeof ref !== 'string') return [{ path: `${path}/${SECRET_KEY}`, message: 'must be a string' }];
     const scheme = ref.split('://', 1)[0]!;
     const pattern = REF_PATTERNS[scheme];
-    if (!pattern) return [`${path}/${SECRET_KEY}: unknown scheme (vault://, env://, k8s://, config://)`];
-    return pattern.test(ref) ? [] : [`${path}/${SECRET_KEY}: malformed ${scheme}:// reference`];
+    if (!pattern) return [{ path: `${path}/${SECRET_KEY}`, message: 'unknown scheme (vault://, env://, k8s://, config://)' }];
+    return pattern.test(ref) ? [] : [{ path: `${path}/${SECRET_KEY}`, message: `malformed ${scheme}:// reference` }];
   }
   if (Array.isArray(value)) return value.flatMap((v, i) => invalidSecretRefs(v, `${path}/${i}`));
   if (isObject(value)) {

@@ -1,3 +1,5 @@
+import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Min } from 'class-validator';
+import { defineEvent } from '../rpc.js';
 import type { FlagDefinition, TenantRecord } from './model.js';
 
 /**
@@ -7,6 +9,67 @@ import type { FlagDefinition, TenantRecord } from './model.js';
  * and resynchronizes (config.sync.snapshot). Payloads never carry config values or
  * secrets: subscribers that need a value read it through config.entry.get.
  */
+class RevisionedEvent {
+  @IsInt()
+  @Min(1)
+  revision!: number;
+}
+
+export class EntryChangedData extends RevisionedEvent {
+  @IsString() key!: string;
+  @IsString() environment!: string;
+  @IsOptional() @IsString() tenantId!: string | null;
+  @IsInt() version!: number;
+  @IsIn(['set', 'rollback']) operation!: 'set' | 'rollback';
+  @IsString() actor!: string;
+}
+
+export class SchemaChangedData extends RevisionedEvent {
+  @IsString() key!: string;
+  @IsString() actor!: string;
+}
+
+export class FlagChangedData extends RevisionedEvent {
+  @IsIn(['set', 'kill', 'unkill']) operation!: 'set' | 'kill' | 'unkill';
+  /** The whole flag after the change (receivers replace their copy when `version` is newer). */
+  @IsObject() flag!: FlagDefinition;
+}
+
+export class TenantChangedData extends RevisionedEvent {
+  @IsIn(['onboarded', 'updated', 'suspended', 'resumed', 'deleted', 'policies-installed'])
+  operation!: 'onboarded' | 'updated' | 'suspended' | 'resumed' | 'deleted' | 'policies-installed';
+  /** The whole tenant after the change. */
+  @IsObject() tenant!: TenantRecord;
+}
+
+export class ApiKeyCreatedData extends RevisionedEvent {
+  @IsString() keyId!: string;
+  @IsString() tenantId!: string;
+  @IsString() prefix!: string;
+  @IsArray() @IsString({ each: true }) roles!: string[];
+}
+
+export class ApiKeyRevokedData extends RevisionedEvent {
+  @IsString() keyId!: string;
+  @IsString() tenantId!: string;
+  @IsString() prefix!: string;
+}
+
+export class SecretChangedData extends RevisionedEvent {
+  /** The secret's name; never its value or ciphertext. */
+  @IsString() name!: string;
+  @IsOptional() @IsString() tenantId!: string | null;
+  @IsIn(['put']) operation!: 'put';
+}
+
+export const ConfigEntryChanged = defineEvent('events.config.entry.changed', EntryChangedData);
+export const ConfigSchemaChanged = defineEvent('events.config.schema.changed', SchemaChangedData);
+export const ConfigFlagChanged = defineEvent('events.config.flag.changed', FlagChangedData);
+export const ConfigTenantChanged = defineEvent('events.config.tenant.changed', TenantChangedData);
+export const ConfigApiKeyCreated = defineEvent('events.config.apikey.created', ApiKeyCreatedData);
+export const ConfigApiKeyRevoked = defineEvent('events.config.apikey.revoked', ApiKeyRevokedData);
+export const ConfigSecretChanged = defineEvent('events.config.secret.changed', SecretChangedData);
+
 export const CONFIG_EVENT_SUBJECTS = {
   entryChanged: 'events.config.entry.changed',
   schemaChanged: 'events.config.schema.changed',
@@ -17,64 +80,8 @@ export const CONFIG_EVENT_SUBJECTS = {
   secretChanged: 'events.config.secret.changed',
 } as const;
 
-export type ConfigEventSubject = (typeof CONFIG_EVENT_SUBJECTS)[keyof typeof CONFIG_EVENT_SUBJECTS];
-
 /** Subscribe to this to see every config change (NATS wildcard). */
 export const CONFIG_EVENTS_WILDCARD = 'events.config.>';
-
-/** CloudEvents `source` of everything mcp-config publishes. */
-export const CONFIG_EVENT_SOURCE = 'mcp-config';
-
-export interface EntryChangedData {
-  revision: number;
-  key: string;
-  environment: string;
-  tenantId: string | null;
-  version: number;
-  operation: 'set' | 'rollback';
-  actor: string;
-}
-
-export interface SchemaChangedData {
-  revision: number;
-  key: string;
-  actor: string;
-}
-
-export interface FlagChangedData {
-  revision: number;
-  operation: 'set' | 'kill' | 'unkill';
-  flag: FlagDefinition;
-}
-
-export interface TenantChangedData {
-  revision: number;
-  operation: 'onboarded' | 'updated' | 'suspended' | 'resumed' | 'deleted' | 'policies-installed';
-  tenant: TenantRecord;
-}
-
-export interface ApiKeyCreatedData {
-  revision: number;
-  keyId: string;
-  tenantId: string;
-  prefix: string;
-  roles: string[];
-}
-
-export interface ApiKeyRevokedData {
-  revision: number;
-  keyId: string;
-  tenantId: string;
-  prefix: string;
-}
-
-export interface SecretChangedData {
-  revision: number;
-  /** The secret's name; never its value or ciphertext. */
-  name: string;
-  tenantId: string | null;
-  operation: 'put';
-}
 
 export type ConfigEvent =
   | { subject: typeof CONFIG_EVENT_SUBJECTS.entryChanged; data: EntryChangedData }

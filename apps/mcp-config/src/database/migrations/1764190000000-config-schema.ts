@@ -1,7 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * mcp-config's own tables (schema `public` of its database).
+ * mcp-config's own tables, in its schema `config` (names are qualified: TypeORM does not
+ * set search_path, and tenant schemas share the database).
  *
  * Every change (entry, flag, tenant, API key) takes the next value of the single-row
  * `config_revision` counter inside its transaction. A row lock rather than a sequence:
@@ -16,24 +17,24 @@ export class ConfigSchema1764190000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
-      CREATE TABLE config_revision (
+      CREATE TABLE config.config_revision (
         singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
         revision bigint NOT NULL
       )`);
-    await q.query(`INSERT INTO config_revision (singleton, revision) VALUES (true, 0)`);
+    await q.query(`INSERT INTO config.config_revision (singleton, revision) VALUES (true, 0)`);
 
     await q.query(`
-      CREATE TABLE config_outbox (
+      CREATE TABLE config.config_outbox (
         revision bigint PRIMARY KEY,
         event_type text NOT NULL,
         data jsonb NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         published_at timestamptz
       )`);
-    await q.query(`CREATE INDEX config_outbox_unpublished ON config_outbox (revision) WHERE published_at IS NULL`);
+    await q.query(`CREATE INDEX config_outbox_unpublished ON config.config_outbox (revision) WHERE published_at IS NULL`);
 
     await q.query(`
-      CREATE TABLE config_schemas (
+      CREATE TABLE config.config_schemas (
         key text PRIMARY KEY,
         schema jsonb NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now(),
@@ -43,7 +44,7 @@ export class ConfigSchema1764190000000 implements MigrationInterface {
     // environment '*' is the default scope and tenant_id '' means "not tenant-scoped":
     // empty markers instead of NULL keep the unique constraint meaningful.
     await q.query(`
-      CREATE TABLE config_entries (
+      CREATE TABLE config.config_entries (
         id bigserial PRIMARY KEY,
         key text NOT NULL,
         environment text NOT NULL,
@@ -55,8 +56,8 @@ export class ConfigSchema1764190000000 implements MigrationInterface {
         UNIQUE (key, environment, tenant_id)
       )`);
     await q.query(`
-      CREATE TABLE config_entry_versions (
-        entry_id bigint NOT NULL REFERENCES config_entries (id) ON DELETE CASCADE,
+      CREATE TABLE config.config_entry_versions (
+        entry_id bigint NOT NULL REFERENCES config.config_entries (id) ON DELETE CASCADE,
         version integer NOT NULL,
         value jsonb NOT NULL,
         diff jsonb NOT NULL,
@@ -69,7 +70,7 @@ export class ConfigSchema1764190000000 implements MigrationInterface {
       )`);
 
     await q.query(`
-      CREATE TABLE flags (
+      CREATE TABLE config.flags (
         key text PRIMARY KEY,
         definition jsonb NOT NULL,
         version integer NOT NULL,
@@ -77,8 +78,8 @@ export class ConfigSchema1764190000000 implements MigrationInterface {
         updated_by text NOT NULL
       )`);
     await q.query(`
-      CREATE TABLE flag_versions (
-        key text NOT NULL REFERENCES flags (key) ON DELETE CASCADE,
+      CREATE TABLE config.flag_versions (
+        key text NOT NULL REFERENCES config.flags (key) ON DELETE CASCADE,
         version integer NOT NULL,
         definition jsonb NOT NULL,
         actor text NOT NULL,
@@ -88,7 +89,7 @@ export class ConfigSchema1764190000000 implements MigrationInterface {
       )`);
 
     await q.query(`
-      CREATE TABLE tenants (
+      CREATE TABLE config.tenants (
         id text PRIMARY KEY,
         name text NOT NULL,
         schema_name text NOT NULL UNIQUE,
@@ -106,9 +107,9 @@ export class ConfigSchema1764190000000 implements MigrationInterface {
       )`);
 
     await q.query(`
-      CREATE TABLE api_keys (
+      CREATE TABLE config.api_keys (
         id uuid PRIMARY KEY,
-        tenant_id text NOT NULL REFERENCES tenants (id),
+        tenant_id text NOT NULL REFERENCES config.tenants (id),
         name text NOT NULL,
         prefix text NOT NULL,
         key_hash text NOT NULL UNIQUE,
@@ -118,10 +119,10 @@ export class ConfigSchema1764190000000 implements MigrationInterface {
         expires_at timestamptz,
         revoked_at timestamptz
       )`);
-    await q.query(`CREATE INDEX api_keys_tenant ON api_keys (tenant_id)`);
+    await q.query(`CREATE INDEX api_keys_tenant ON config.api_keys (tenant_id)`);
 
     await q.query(`
-      CREATE TABLE secrets (
+      CREATE TABLE config.secrets (
         tenant_id text NOT NULL DEFAULT '',
         name text NOT NULL,
         kek_id text NOT NULL,
@@ -132,12 +133,12 @@ export class ConfigSchema1764190000000 implements MigrationInterface {
         updated_by text NOT NULL,
         PRIMARY KEY (tenant_id, name)
       )`);
-    await q.query(`CREATE INDEX secrets_kek ON secrets (kek_id)`);
+    await q.query(`CREATE INDEX secrets_kek ON config.secrets (kek_id)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     for (const table of ['secrets', 'api_keys', 'tenants', 'flag_versions', 'flags', 'config_entry_versions', 'config_entries', 'config_schemas', 'config_outbox', 'config_revision']) {
-      await q.query(`DROP TABLE IF EXISTS ${table}`);
+      await q.query(`DROP TABLE IF EXISTS config.${table}`);
     }
   }
 }

@@ -1,0 +1,3 @@
+export * from './flag-evaluator.js';
+export * from './config-state.js';
+export * from './config-client.js';
