@@ -1,7 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CONFIG_EVENT_SUBJECTS, type ConfigEvent, type ConfigSnapshot } from '#contracts/config/events';
-import type { FlagDefinition, TenantRecord } from '#contracts/config/model';
+import { CONFIG_EVENT_SUBJECTS, type ConfigEvent, type ConfigSnapshot, type FlagDefinition, type TenantRecord } from '#contracts';
 import { CONFIG_SYNC_REVISION, CONFIG_SYNC_SNAPSHOT, ConfigClient, type ConfigClientTransport } from './config-client.js';
 import { ConfigState } from './config-state.js';
 

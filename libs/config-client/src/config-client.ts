@@ -5,9 +5,13 @@ import {
   type ConfigEvent,
   type ConfigSnapshot,
   type FlagChangedData,
+  type SyncReason,
   type TenantChangedData,
-} from '#contracts/config/events';
-import type { EvaluationContext, FlagEvaluation, JsonValue, TenantRecord } from '#contracts/config/model';
+  type EvaluationContext,
+  type FlagEvaluation,
+  type JsonValue,
+  type TenantRecord,
+} from '#contracts';
 import { ConfigState } from './config-state.js';
 import { evaluateFlag, notFound } from './flag-evaluator.js';
 
@@ -88,8 +92,8 @@ export class ConfigClient {
   async start(): Promise<void> {
     // Subscribe before the snapshot so nothing committed after it can slip between the two.
     this.disposers.push(this.transport.subscribeEvents(CONFIG_EVENTS_WILDCARD, (e) => this.onEvent(e)));
-    this.disposers.push(this.transport.onReconnect(() => this.requestResync()));
-    await this.resync();
+    this.disposers.push(this.transport.onReconnect(() => this.requestResync('reconnect')));
+    await this.resync('start');
     this.timer = setInterval(() => void this.checkRevision(), this.options.revisionCheckMs ?? 15_000);
     this.timer.unref();
   }
@@ -172,25 +176,25 @@ export class ConfigClient {
       default:
         break;
     }
-    if (outcome === 'gap') this.requestResync();
+    if (outcome === 'gap') this.requestResync('gap');
   }
 
-  private requestResync(): void {
+  private requestResync(reason: SyncReason): void {
     if (this.stopped) return;
     if (this.resyncing) {
       this.resyncAgain = true;
       return;
     }
-    void this.resync().catch(() => undefined);
+    void this.resync(reason).catch(() => undefined);
   }
 
-  private resync(): Promise<void> {
+  private resync(reason: SyncReason): Promise<void> {
     const run = async () => {
       for (;;) {
         this.resyncAgain = false;
         this.buffer = [];
         try {
-          const snapshot = await this.transport.request<ConfigSnapshot>(CONFIG_SYNC_SNAPSHOT, {});
+          const snapshot = await this.transport.request<ConfigSnapshot>(CONFIG_SYNC_SNAPSHOT, { reason });
           this.state.load(snapshot);
           const buffered = this.buffer;
           this.buffer = null;
@@ -218,8 +222,8 @@ export class ConfigClient {
   private async checkRevision(): Promise<void> {
     if (this.resyncing || this.stopped) return;
     try {
-      const { revision } = await this.transport.request<{ revision: number }>(CONFIG_SYNC_REVISION, {});
-      if (revision > this.state.revision) this.requestResync();
+      const { revision } = await this.transport.request<{ revision: number }>(CONFIG_SYNC_REVISION, { knownRevision: this.state.revision });
+      if (revision > this.state.revision) this.requestResync('check');
     } catch (error) {
       this.options.onError?.(error);
     }

@@ -1,5 +1,4 @@
-import { CONFIG_EVENT_SUBJECTS, type ConfigEvent, type ConfigSnapshot } from '#contracts/config/events';
-import type { FlagDefinition, TenantRecord } from '#contracts/config/model';
+import { CONFIG_EVENT_SUBJECTS, type ConfigEvent, type ConfigSnapshot, type FlagDefinition, type TenantRecord } from '#contracts';
 
 /**
  * What applying one event did:

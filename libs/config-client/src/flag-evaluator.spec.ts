@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FlagDefinition } from '#contracts/config/model';
+import type { FlagDefinition } from '#contracts';
 import { bucketOf, evaluateFlag, flagDefinitionProblems } from './flag-evaluator.js';
 
 function flag(overrides: Partial<FlagDefinition> = {}): FlagDefinition {

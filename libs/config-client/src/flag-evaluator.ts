@@ -7,7 +7,7 @@ import type {
   FlagEvaluation,
   FlagServe,
   JsonValue,
-} from '#contracts/config/model';
+} from '#contracts';
 
 /** Bucket resolution: 0..99.999 in steps of 0.001, finer than any weight we accept (0.01). */
 const BUCKET_SCALE = 100_000;

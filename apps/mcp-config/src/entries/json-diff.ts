@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { JsonValue } from '#contracts/config/model';
+import type { JsonValue } from '#contracts';
 
 /** One change between two versions, in RFC 6902 vocabulary (add/remove/replace). */
 export type DiffOp =

@@ -1,5 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
-import type { JsonValue } from '#contracts/config/model';
+import type { JsonValue } from '#contracts';
 
 export interface SchemaViolation {
   /** JSON pointer into the written value, '' for the root. */
@@ -14,7 +14,7 @@ export interface SchemaViolation {
  * for safety should use `pattern`.
  */
 export class JsonSchemaValidator {
-  private readonly ajv = new Ajv({ allErrors: true, strict: true, validateFormats: false });
+  private readonly ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, validateFormats: false });
   private readonly compiled = new Map<string, ValidateFunction>();
 
   /** Problems with the schema itself (it must compile); empty when usable. */

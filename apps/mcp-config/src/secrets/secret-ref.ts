@@ -1,4 +1,4 @@
-import type { JsonValue } from '#contracts/config/model';
+import type { JsonValue } from '#contracts';
 
 /**
  * Config values may point at secrets with `{"$secret": "<ref>"}`. The reference itself is

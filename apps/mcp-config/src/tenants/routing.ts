@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import type { TenantLimits, TenantTier } from '#contracts/config/model';
+import type { TenantLimits, TenantTier } from '#contracts';
 
 /** One tenant as declared in a routing.yaml (seed 004 §5.4), before onboarding. */
 export interface TenantDeclaration {

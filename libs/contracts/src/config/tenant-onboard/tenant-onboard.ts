@@ -1,3 +1,5 @@
+// class-transformer's @Type reads design-time metadata, so the polyfill must be loaded even outside Nest.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
