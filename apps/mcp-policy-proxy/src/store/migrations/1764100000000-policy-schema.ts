@@ -102,6 +102,8 @@ export class PolicySchema1764100000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP SCHEMA policy CASCADE`);
+    for (const table of ['decision_log_anchor', 'decision_log', 'bindings', 'rules', 'changes', 'versions']) {
+      await q.query(`DROP TABLE policy.${table}`);
+    }
   }
 }
