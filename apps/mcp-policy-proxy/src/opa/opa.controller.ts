@@ -34,7 +34,7 @@ export class OpaController {
     private readonly live: LivePolicy,
   ) {}
 
-  @Post('data/*path')
+  @Post('data/*')
   @HttpCode(200)
   async data(@Req() req: FastifyRequest, @Body() body: unknown, @Headers('traceparent') traceparent?: string): Promise<OpaDataResponse> {
     const path = decodeURIComponent(req.url.split('?')[0]!.slice('/v1/data/'.length)).replace(/\/+$/, '');

@@ -1,5 +1,7 @@
+// class-transformer's @Type reads design-time types; the contracts load without Nest in clients and tests.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 import { POLICY_DOMAIN_PATTERN } from '../decision-evaluate/decision-evaluate.js';
 
@@ -32,6 +34,7 @@ export class BindingAddRequest {
   @Length(1, 256)
   actor!: string;
 
+  @IsObject()
   @ValidateNested()
   @Type(() => PolicyBindingInput)
   binding!: PolicyBindingInput;

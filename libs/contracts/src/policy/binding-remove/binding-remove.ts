@@ -1,5 +1,7 @@
+// class-transformer's @Type reads design-time types; the contracts load without Nest in clients and tests.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsString, Length, ValidateNested } from 'class-validator';
+import { IsObject, IsString, Length, ValidateNested } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 import { PolicyBindingInput, type PolicyBindingDto } from '../binding-add/binding-add.js';
 
@@ -9,6 +11,7 @@ export class BindingRemoveRequest {
   @Length(1, 256)
   actor!: string;
 
+  @IsObject()
   @ValidateNested()
   @Type(() => PolicyBindingInput)
   binding!: PolicyBindingInput;

@@ -1,3 +1,5 @@
+// class-transformer's @Type reads design-time types; the contracts load without Nest in clients and tests.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateNested } from 'class-validator';
 import { defineRpc } from '../../rpc.js';

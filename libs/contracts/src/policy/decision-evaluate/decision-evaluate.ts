@@ -1,3 +1,5 @@
+// class-transformer's @Type reads design-time types; the contracts load without Nest in clients and tests.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -76,6 +78,7 @@ export class DecisionResource {
  * `tenantTier`; its keys are readable in conditions as `r.ctx.*`.
  */
 export class DecisionEvaluateRequest {
+  @IsObject()
   @ValidateNested()
   @Type(() => DecisionSubject)
   subject!: DecisionSubject;
@@ -83,6 +86,7 @@ export class DecisionEvaluateRequest {
   @Matches(POLICY_TENANT_PATTERN)
   tenantId!: string;
 
+  @IsObject()
   @ValidateNested()
   @Type(() => DecisionResource)
   resource!: DecisionResource;

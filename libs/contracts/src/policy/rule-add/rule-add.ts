@@ -1,5 +1,7 @@
+// class-transformer's @Type reads design-time types; the contracts load without Nest in clients and tests.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsObject, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 import { POLICY_DOMAIN_PATTERN } from '../decision-evaluate/decision-evaluate.js';
 
@@ -75,6 +77,7 @@ export class RuleAddRequest {
   @Length(1, 256)
   actor!: string;
 
+  @IsObject()
   @ValidateNested()
   @Type(() => PolicyRuleInput)
   rule!: PolicyRuleInput;
