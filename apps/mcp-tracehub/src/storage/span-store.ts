@@ -19,6 +19,16 @@ export interface DependencyLink {
   callCount: number;
 }
 
+export interface RedRow {
+  service: string;
+  operation: string | null;
+  calls: number;
+  errors: number;
+  p50Us: number | null;
+  p95Us: number | null;
+  p99Us: number | null;
+}
+
 export interface RedPoint {
   service: string;
   operation: string | null;
@@ -281,6 +291,36 @@ export class SpanStore implements SpanSink {
       calls: Number(r.calls),
       errors: Number(r.errors),
       latencyMs: r.latency_us === null ? null : Number(r.latency_us) / 1000,
+    }));
+  }
+
+  /** Calls, errors and p50/p95/p99 durations per service (and operation) over one window. */
+  async redSummary(
+    scope: SpanScope,
+    service: string | null,
+    groupByOperation: boolean,
+    fromUs: number,
+    toUs: number,
+  ): Promise<RedRow[]> {
+    const params = new SqlParams();
+    const where = [`start_time >= ${params.micros(fromUs)}`, `start_time < ${params.micros(toUs)}`, scopePredicate(scope, params)];
+    if (service !== null) where.push(`service = ${params.add(service)}`);
+    const operation = groupByOperation ? 'operation' : 'NULL::text';
+    const rows = await this.sql.query<{ service: string; operation: string | null; calls: string; errors: string; q: number[] | null }>(
+      `SELECT service, ${operation} AS operation, count(*) AS calls, count(*) FILTER (WHERE status_code = 2) AS errors,
+         percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY duration_us) AS q
+       FROM tracehub.spans WHERE ${where.join(' AND ')}
+       GROUP BY 1, 2 ORDER BY 1, 2`,
+      params.values,
+    );
+    return rows.map((r) => ({
+      service: r.service,
+      operation: r.operation,
+      calls: Number(r.calls),
+      errors: Number(r.errors),
+      p50Us: r.q?.[0] ?? null,
+      p95Us: r.q?.[1] ?? null,
+      p99Us: r.q?.[2] ?? null,
     }));
   }
 }

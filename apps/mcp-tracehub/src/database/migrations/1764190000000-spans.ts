@@ -1,9 +1,11 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
 // Postgres schema of the hub. Spans live in one table partitioned by day on start_time, so retention
 // drops whole partitions and time-bounded searches touch only the days they ask for. Tenancy is a column
 // (not a schema per tenant): one OTLP batch mixes tenants, and every read path adds the tenant predicate
 // through SpanScope (query/scope.ts). The unique index doubles as the trace-by-id index and makes a
 // re-sent span (exporter retry after a lost response) a no-op.
-export const TRACEHUB_SCHEMA_SQL = `
+const UP = `
 CREATE SCHEMA IF NOT EXISTS tracehub;
 
 CREATE TABLE IF NOT EXISTS tracehub.spans (
@@ -42,3 +44,15 @@ CREATE TABLE IF NOT EXISTS tracehub.operations (
   PRIMARY KEY (tenant_id, service, operation, kind)
 );
 `;
+
+export class Spans1764190000000 implements MigrationInterface {
+  name = 'Spans1764190000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(UP);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP TABLE IF EXISTS tracehub.operations; DROP TABLE IF EXISTS tracehub.spans;');
+  }
+}
