@@ -1,3 +1,5 @@
+// @Type reads design-time metadata: any process importing #contracts needs the Reflect polyfill.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
