@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode } from '#contracts';
+import { cancelledError } from '../cancellation.js';
 import { SseParser } from './sse.js';
 
 export interface ChatMessage { role: 'system' | 'user' | 'assistant' | 'tool'; content: string }
@@ -52,14 +53,14 @@ export async function chatCompletion(
   try {
     res = await fetch(chatCompletionsUrl(backendUrl), { method: 'POST', headers, body: JSON.stringify(body), signal: opts.signal });
   } catch (err) {
-    if (opts.signal?.aborted) throw new DomainError(ErrorCode.CANCELLED, 'inference request cancelled');
-    throw new DomainError(ErrorCode.UNAVAILABLE, 'inference backend unreachable', { cause: (err as Error).message });
+    if (opts.signal?.aborted) throw cancelledError('inference request');
+    throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'inference backend unreachable', { cause: (err as Error).message });
   }
   if (!res.ok) {
     const text = await res.text().catch(() => '');
     let message = text.slice(0, 500);
     try { message = (JSON.parse(text) as CompletionBody).error?.message ?? message; } catch { /* non-JSON error body */ }
-    throw new DomainError(res.status >= 500 ? ErrorCode.UNAVAILABLE : ErrorCode.VALIDATION_FAILED, 'inference backend rejected the request', { status: res.status, message });
+    throw new DomainError(res.status >= 500 ? ErrorCode.SERVICE_UNAVAILABLE : ErrorCode.VALIDATION_FAILED, 'inference backend rejected the request', { status: res.status, message });
   }
   if (!req.stream) {
     const json = (await res.json()) as CompletionBody;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DomainError, ErrorCode } from '#contracts';
+import { cancelledError } from '../cancellation.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 
 const fail = () => Promise.reject(new Error('boom'));
@@ -12,7 +13,7 @@ test('opens after consecutive failures, rejects fast, then half-opens after the 
   for (let i = 0; i < 3; i++) await assert.rejects(b.run(fail), /boom/);
   assert.equal(b.state, 'open');
   let called = false;
-  await assert.rejects(b.run(async () => { called = true; }), (e: unknown) => e instanceof DomainError && e.code === ErrorCode.UNAVAILABLE);
+  await assert.rejects(b.run(async () => { called = true; }), (e: unknown) => e instanceof DomainError && e.code === ErrorCode.SERVICE_UNAVAILABLE);
   assert.equal(called, false);
   now = 1000;
   assert.equal(b.state, 'half-open');
@@ -34,6 +35,6 @@ test('success resets the failure count; cancellations do not count', async () =>
   await assert.rejects(b.run(fail));
   await b.run(ok);
   await assert.rejects(b.run(fail));
-  await assert.rejects(b.run(() => Promise.reject(new DomainError(ErrorCode.CANCELLED, 'cancelled'))));
+  await assert.rejects(b.run(() => Promise.reject(cancelledError('call'))));
   assert.equal(b.state, 'closed');
 });

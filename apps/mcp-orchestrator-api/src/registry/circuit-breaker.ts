@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode } from '#contracts';
+import { isCancelled } from '../cancellation.js';
 
 export interface CircuitBreakerOptions {
   failureThreshold: number;
@@ -29,7 +30,7 @@ export class CircuitBreaker {
   async run<T>(fn: () => Promise<T>): Promise<T> {
     const state = this.state;
     if (state === 'open' || (state === 'half-open' && this.trialInFlight)) {
-      throw new DomainError(ErrorCode.UNAVAILABLE, `upstream ${this.name} is unavailable (circuit open)`, {
+      throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `upstream ${this.name} is unavailable (circuit open)`, {
         upstream: this.name, retryAfterMs: Math.max(0, this.opts.resetTimeoutMs - (this.now() - this.openedAt)),
       });
     }
@@ -59,6 +60,7 @@ export class CircuitBreaker {
 
 // A caller's own cancellation or a validation error says nothing about the upstream's health.
 function countsAsFailure(err: unknown): boolean {
-  if (err instanceof DomainError) return err.code !== ErrorCode.CANCELLED && err.code !== ErrorCode.VALIDATION_FAILED;
+  if (isCancelled(err)) return false;
+  if (err instanceof DomainError) return err.code !== ErrorCode.VALIDATION_FAILED;
   return !(err instanceof Error && err.name === 'AbortError');
 }

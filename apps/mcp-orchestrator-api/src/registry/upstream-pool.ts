@@ -5,6 +5,7 @@ import {
   type CallToolResult, type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { DomainError, ErrorCode } from '#contracts';
+import { cancelledError } from '../cancellation.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 
 export const IDEMPOTENCY_META_KEY = 'mcp-orchestrator.dev/idempotency-key';
@@ -125,7 +126,7 @@ export class UpstreamPool {
         return await fn(conn.client);
       } catch (err) {
         // A broken session is replaced on the next call instead of failing every later call.
-        if (err instanceof DomainError && err.code === ErrorCode.UNAVAILABLE) this.discard(up, conn);
+        if (err instanceof DomainError && err.code === ErrorCode.SERVICE_UNAVAILABLE) this.discard(up, conn);
         throw err;
       } finally {
         conn.inFlight--;
@@ -190,7 +191,7 @@ export class UpstreamPool {
       await client.connect(transport, { timeout: this.opts.connectTimeoutMs });
     } catch (err) {
       await client.close().catch(() => undefined);
-      throw new DomainError(ErrorCode.UNAVAILABLE, `upstream ${target.key} is unreachable`, { upstream: target.key, cause: errorMessage(err) });
+      throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `upstream ${target.key} is unreachable`, { upstream: target.key, cause: errorMessage(err) });
     }
   }
 
@@ -206,13 +207,13 @@ function errorMessage(err: unknown): string {
 
 function toDomainError(err: unknown, target: UpstreamTarget, signal?: AbortSignal): DomainError {
   if (err instanceof DomainError) return err;
-  if (signal?.aborted) return new DomainError(ErrorCode.CANCELLED, 'call cancelled', { upstream: target.key });
+  if (signal?.aborted) return cancelledError('call', { upstream: target.key });
   if (err instanceof McpError) {
-    if (err.code === McpErrorCode.RequestTimeout) return new DomainError(ErrorCode.TIMEOUT, `upstream ${target.key} timed out`, { upstream: target.key });
+    if (err.code === McpErrorCode.RequestTimeout) return new DomainError(ErrorCode.UPSTREAM_TIMEOUT, `upstream ${target.key} timed out`, { upstream: target.key });
     if (err.code === McpErrorCode.InvalidParams || err.code === McpErrorCode.MethodNotFound) {
       return new DomainError(ErrorCode.VALIDATION_FAILED, err.message, { upstream: target.key, mcpCode: err.code });
     }
     if (err.code !== McpErrorCode.ConnectionClosed) return new DomainError(ErrorCode.UPSTREAM_ERROR, err.message, { upstream: target.key, mcpCode: err.code });
   }
-  return new DomainError(ErrorCode.UNAVAILABLE, `upstream ${target.key} failed`, { upstream: target.key, cause: errorMessage(err) });
+  return new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `upstream ${target.key} failed`, { upstream: target.key, cause: errorMessage(err) });
 }
