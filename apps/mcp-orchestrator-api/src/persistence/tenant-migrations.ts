@@ -1,13 +1,15 @@
 // DDL for the orchestrator's tables inside one schema. The same statements build a tenant schema
 // (`tenant_<id>`: runs, jobs, usage, the tenant's private servers) and the global registry schema,
 // so tenant-private and global tool registries share one code path that differs only in search_path.
+// Tables are prefixed `orch_` because tenant schemas are shared with the other apps' tables.
 // Append new entries; never edit an applied one.
-export const SCHEMA_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+export const SCHEMA_MIGRATIONS: readonly { version: number; name: string; scopes: readonly ('global' | 'tenant')[]; sql: string }[] = [
   {
     version: 1,
     name: 'registry',
+    scopes: ['global', 'tenant'],
     sql: `
-CREATE TABLE IF NOT EXISTS servers (
+CREATE TABLE IF NOT EXISTS orch_servers (
   name text PRIMARY KEY,
   url text NOT NULL,
   version text,
@@ -20,8 +22,8 @@ CREATE TABLE IF NOT EXISTS servers (
   created_by text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE TABLE IF NOT EXISTS tool_versions (
-  server text NOT NULL REFERENCES servers(name) ON DELETE CASCADE,
+CREATE TABLE IF NOT EXISTS orch_tool_versions (
+  server text NOT NULL REFERENCES orch_servers(name) ON DELETE CASCADE,
   name text NOT NULL,
   version integer NOT NULL,
   hash text NOT NULL,
@@ -32,14 +34,15 @@ CREATE TABLE IF NOT EXISTS tool_versions (
   approved_at timestamptz,
   PRIMARY KEY (server, name, version)
 );
-CREATE INDEX IF NOT EXISTS tool_versions_current ON tool_versions (server, name) WHERE status IN ('active', 'quarantined');
+CREATE INDEX IF NOT EXISTS orch_tool_versions_current ON orch_tool_versions (server, name) WHERE status IN ('active', 'quarantined');
 `,
   },
   {
     version: 2,
     name: 'workflows',
+    scopes: ['tenant'],
     sql: `
-CREATE TABLE IF NOT EXISTS workflows (
+CREATE TABLE IF NOT EXISTS orch_workflows (
   name text NOT NULL,
   version integer NOT NULL,
   definition jsonb NOT NULL,
@@ -48,7 +51,7 @@ CREATE TABLE IF NOT EXISTS workflows (
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (name, version)
 );
-CREATE TABLE IF NOT EXISTS runs (
+CREATE TABLE IF NOT EXISTS orch_runs (
   id uuid PRIMARY KEY,
   workflow_name text NOT NULL,
   workflow_version integer NOT NULL,
@@ -64,10 +67,10 @@ CREATE TABLE IF NOT EXISTS runs (
   updated_at timestamptz NOT NULL DEFAULT now(),
   finished_at timestamptz
 );
-CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status, created_at DESC);
-CREATE INDEX IF NOT EXISTS runs_by_workflow ON runs (workflow_name, created_at DESC);
-CREATE TABLE IF NOT EXISTS steps (
-  run_id uuid NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+CREATE INDEX IF NOT EXISTS orch_runs_by_status ON orch_runs (status, created_at DESC);
+CREATE INDEX IF NOT EXISTS orch_runs_by_workflow ON orch_runs (workflow_name, created_at DESC);
+CREATE TABLE IF NOT EXISTS orch_steps (
+  run_id uuid NOT NULL REFERENCES orch_runs(id) ON DELETE CASCADE,
   step_id text NOT NULL,
   status text NOT NULL CHECK (status IN ('pending', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'skipped')),
   attempt integer NOT NULL DEFAULT 0,
@@ -82,8 +85,8 @@ CREATE TABLE IF NOT EXISTS steps (
   compensation jsonb,
   PRIMARY KEY (run_id, step_id)
 );
-CREATE INDEX IF NOT EXISTS steps_undispatched ON steps (not_before) WHERE status = 'queued' AND dispatched_at IS NULL;
-CREATE TABLE IF NOT EXISTS step_attempts (
+CREATE INDEX IF NOT EXISTS orch_steps_undispatched ON orch_steps (not_before) WHERE status = 'queued' AND dispatched_at IS NULL;
+CREATE TABLE IF NOT EXISTS orch_step_attempts (
   run_id uuid NOT NULL,
   step_id text NOT NULL,
   attempt integer NOT NULL,
@@ -92,15 +95,16 @@ CREATE TABLE IF NOT EXISTS step_attempts (
   started_at timestamptz NOT NULL DEFAULT now(),
   finished_at timestamptz,
   PRIMARY KEY (run_id, step_id, attempt),
-  FOREIGN KEY (run_id, step_id) REFERENCES steps(run_id, step_id) ON DELETE CASCADE
+  FOREIGN KEY (run_id, step_id) REFERENCES orch_steps(run_id, step_id) ON DELETE CASCADE
 );
 `,
   },
   {
     version: 3,
     name: 'jobs-and-usage',
+    scopes: ['tenant'],
     sql: `
-CREATE TABLE IF NOT EXISTS jobs (
+CREATE TABLE IF NOT EXISTS orch_jobs (
   id uuid PRIMARY KEY,
   status text NOT NULL CHECK (status IN ('queued', 'placed', 'running', 'succeeded', 'failed', 'cancelled')),
   model text NOT NULL,
@@ -124,8 +128,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   started_at timestamptz,
   finished_at timestamptz
 );
-CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, created_at DESC);
-CREATE TABLE IF NOT EXISTS usage_daily (
+CREATE INDEX IF NOT EXISTS orch_jobs_by_status ON orch_jobs (status, created_at DESC);
+CREATE TABLE IF NOT EXISTS orch_usage_daily (
   day date NOT NULL,
   kind text NOT NULL CHECK (kind IN ('tool', 'inference')),
   subject text NOT NULL,
