@@ -83,10 +83,25 @@ export function tolerates(tolerations: readonly Toleration[], pool: PoolSpec): b
   return true;
 }
 
-/** The tolerations a job carries: spot-tolerant jobs tolerate the pool's spot taints. */
-export function jobTolerations(pool: PoolSpec, spotAllowed: boolean): Toleration[] {
-  if (!spotAllowed || !pool.spot) return [];
-  return pool.taints.map((t) => ({ key: t.key, operator: 'Equal', value: t.value, effect: t.effect }));
+/** Taint a spot pool carries; only spot-tolerant jobs tolerate it. */
+export const SPOT_TAINT_KEY = 'mcp.platform/spot';
+/** Taint GPU pools carry; tolerated by jobs that request GPUs (as Kubernetes'
+ * ExtendedResourceToleration admission plugin does). */
+export const GPU_TAINT_KEY = 'nvidia.com/gpu';
+
+/**
+ * The tolerations a job bound to this pool carries. A pool's own dedication taints are
+ * tolerated by every job the scheduler sends there; the spot and GPU taints only by jobs
+ * that accept spot capacity or request GPUs, which is what keeps other jobs off them.
+ */
+export function jobTolerations(pool: PoolSpec, job: Pick<JobSpec, 'resources'>, spotAllowed: boolean): Toleration[] {
+  const out: Toleration[] = [];
+  for (const t of pool.taints) {
+    if (t.key === SPOT_TAINT_KEY && !spotAllowed) continue;
+    if (t.key === GPU_TAINT_KEY && !(job.resources.gpu > 0)) continue;
+    out.push(t.value === undefined ? { key: t.key, operator: 'Exists', effect: t.effect } : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect });
+  }
+  return out;
 }
 
 export function fits(free: Resources, req: Resources): boolean {

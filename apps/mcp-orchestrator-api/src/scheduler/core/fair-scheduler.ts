@@ -230,7 +230,7 @@ export class FairScheduler implements SchedulingPolicy {
     if (!pool.serving.has(j.model)) return false;
     const spotAllowed = j.spotTolerant && !pj.avoidSpot;
     if (pool.spec.spot && !spotAllowed) return false;
-    if (!tolerates(jobTolerations(pool.spec, spotAllowed), pool.spec)) return false;
+    if (!tolerates(jobTolerations(pool.spec, j, spotAllowed), pool.spec)) return false;
     const allowed = this.tenants.get(j.tenantId)?.spec.allowedPools;
     if (allowed && !allowed.includes(pool.spec.name)) return false;
     return this.ledger.hasFlavor(j.tenantId, pool.spec.kind);
