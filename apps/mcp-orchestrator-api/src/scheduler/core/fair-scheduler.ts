@@ -47,11 +47,26 @@ interface TenantState {
   running: number;
 }
 
+/**
+ * A tenant's pending jobs of one tier, split by shape (model, request, spot tolerance) so a
+ * blocked shape never hides a different one behind it (Kueue's BestEffortFIFO, without
+ * scanning): shapes are ordered by their head job, jobs in a shape by priority then arrival.
+ */
 interface LocalQueue {
   tenant: TenantState;
   band: number;
+  size: number;
+  shapes: Map<string, ShapeQueue>;
+  order: IndexedHeap<ShapeQueue>;
+}
+
+interface ShapeQueue {
+  key: string;
   jobs: IndexedHeap<PendingJob>;
 }
+
+const jobBefore = (a: PendingJob, b: PendingJob): boolean =>
+  a.spec.priority !== b.spec.priority ? a.spec.priority > b.spec.priority : a.seq < b.seq;
 
 interface PendingJob {
   spec: JobSpec;
@@ -61,6 +76,8 @@ interface PendingJob {
   avoidSpot: boolean;
   /** Jobs that preempted this one; it may never preempt them back. */
   preemptedBy: Set<string> | null;
+  /** Times evicted: victims already evicted often are chosen last, so none starves. */
+  evictions: number;
 }
 
 interface Candidate {
@@ -94,6 +111,7 @@ export class FairScheduler implements SchedulingPolicy {
   /** Bound jobs keep their queue record so a preemption can requeue them in place. */
   private readonly admitted = new Map<string, PendingJob>();
   private readonly pendingByModel = new Map<string, number>();
+  private readonly pendingByModelBand = new Map<string, number>();
   private seq = 0;
   private preemptions = 0;
 
@@ -140,17 +158,18 @@ export class FairScheduler implements SchedulingPolicy {
     if (!tenant) throw new Error(`unknown tenant ${job.tenantId}`);
     if (this.pending.has(job.id) || this.cluster.running.has(job.id)) throw new Error(`duplicate job ${job.id}`);
     this.cluster.noteRequest(job.resources);
-    this.enqueue({ spec: job, seq: this.seq++, band: TIER_BAND[job.tier], avoidSpot: false, preemptedBy: null });
+    this.enqueue({ spec: job, seq: this.seq++, band: TIER_BAND[job.tier], avoidSpot: false, preemptedBy: null, evictions: 0 });
   }
 
   cancel(jobId: string): boolean {
     const pj = this.pending.get(jobId);
     if (!pj) return false;
     const q = this.tenants.get(pj.spec.tenantId)?.queues[pj.band] as LocalQueue;
-    q.jobs.remove(pj);
+    const sq = q.shapes.get(this.pendingShape(pj)) as ShapeQueue;
+    sq.jobs.remove(pj);
+    this.afterTake(q, sq);
     this.pending.delete(jobId);
-    this.countPending(pj.spec.model, -1);
-    if (q.jobs.size === 0) this.bands.get(pj.band)?.remove(q);
+    this.countPending(pj, -1);
     return true;
   }
 
@@ -197,27 +216,49 @@ export class FairScheduler implements SchedulingPolicy {
     return pass.decisions;
   }
 
-  /** Try the queue's head and a few jobs behind it; true when one was bound. */
+  /** Try the head of each of the queue's shapes, best first; true when one was bound. */
   private admitFromQueue(q: LocalQueue, pass: Pass): boolean {
-    const tried: PendingJob[] = [];
+    const tried: ShapeQueue[] = [];
     let bound = false;
-    while (tried.length < this.config.lookahead && q.jobs.size > 0) {
-      const pj = q.jobs.pop() as PendingJob;
+    while (q.order.size > 0) {
+      const sq = q.order.pop() as ShapeQueue;
+      tried.push(sq);
+      const pj = sq.jobs.peek() as PendingJob;
       const outcome = this.place(pj, pass);
       if (typeof outcome === 'object') {
         pass.decisions.push(this.bind(pj, outcome.node, pass.now));
         bound = true;
-        break;
-      }
-      if (outcome === 'nofit' && this.config.preemption && this.preemptFor(pj, pass)) {
+      } else if (outcome === 'nofit' && this.config.preemption && this.preemptFor(pj, pass)) {
         bound = true;
+      }
+      if (bound) {
+        sq.jobs.pop();
         break;
       }
-      tried.push(pj);
     }
-    for (const pj of tried) q.jobs.push(pj);
-    if (q.jobs.size === 0) this.bands.get(q.band)?.remove(q);
+    for (const sq of tried) {
+      if (sq.jobs.size > 0) q.order.push(sq);
+      else q.shapes.delete(sq.key);
+    }
+    if (bound) q.size--;
+    if (q.size === 0) this.bands.get(q.band)?.remove(q);
     return bound;
+  }
+
+  private afterTake(q: LocalQueue, sq: ShapeQueue): void {
+    q.size--;
+    if (sq.jobs.size === 0) {
+      q.order.remove(sq);
+      q.shapes.delete(sq.key);
+    } else {
+      q.order.update(sq);
+    }
+    if (q.size === 0) this.bands.get(q.band)?.remove(q);
+  }
+
+  private pendingShape(pj: PendingJob): string {
+    const r = pj.spec.resources;
+    return `${pj.spec.model}|${r.cpu}|${r.memoryMiB}|${r.gpu}|${pj.spec.spotTolerant && !pj.avoidSpot ? 1 : 0}`;
   }
 
   private shapeKey(pool: PoolState, j: JobSpec, avoidSpot: boolean): string {
@@ -324,6 +365,25 @@ export class FairScheduler implements SchedulingPolicy {
     return Math.max(0, earliest - now) + queued * serviceMs(pool.serving.get(j.model) as ModelServing, j);
   }
 
+  /** Predicted wait for a loaded replica to free a slot in any eligible pool, counting only
+   * queued work of the same model that is served before this job (same or higher band). */
+  private predictedSlotWait(pj: PendingJob, now: number): number {
+    let best = Infinity;
+    for (const pool of this.cluster.pools) {
+      if (!this.eligible(pool, pj)) continue;
+      const loaded = pool.loaded.get(pj.spec.model) as Set<NodeState>;
+      let earliest = Infinity;
+      for (const node of loaded) for (const rj of node.jobs) if (rj.endAt < earliest) earliest = rj.endAt;
+      if (earliest === Infinity) continue;
+      let ahead = 0;
+      for (let b = pj.band; b <= 2; b++) ahead += this.pendingByModelBand.get(`${pj.spec.model}|${b}`) ?? 0;
+      const slots = loaded.size * Math.max(1, this.slotsPerNode(pool, pj.spec.resources));
+      const serving = pool.serving.get(pj.spec.model) as ModelServing;
+      best = Math.min(best, Math.max(0, earliest - now) + (ahead / slots) * serviceMs(serving, pj.spec));
+    }
+    return best;
+  }
+
   private slotsPerNode(pool: PoolState, req: Resources): number {
     const n = pool.nodes[0];
     if (!n) return 0;
@@ -363,7 +423,7 @@ export class FairScheduler implements SchedulingPolicy {
 
   private bind(pj: PendingJob, node: NodeState, now: number): Binding {
     this.pending.delete(pj.spec.id);
-    this.countPending(pj.spec.model, -1);
+    this.countPending(pj, -1);
     const binding = this.cluster.bind(pj.spec, node, now);
     this.admitted.set(pj.spec.id, pj);
     this.charge(this.cluster.running.get(pj.spec.id) as RunningJob, 1);
@@ -384,6 +444,7 @@ export class FairScheduler implements SchedulingPolicy {
     const now = pass.now;
     const key = `${j.tenantId}|${pj.band}|${j.priority}|${j.model}|${j.resources.cpu}|${j.resources.memoryMiB}|${j.resources.gpu}|${pj.avoidSpot}`;
     if (pass.noPreempt.has(key) || pass.scans >= this.config.preemptionScansPerPass) return false;
+    if (this.predictedSlotWait(pj, now) <= this.config.preemptAfterWaitMs) return false;
     pass.scans++;
     let best: { node: NodeState; victims: RunningJob[]; rank: number } | undefined;
     for (const pool of this.cluster.pools) {
@@ -419,11 +480,13 @@ export class FairScheduler implements SchedulingPolicy {
     const v = rj.spec;
     if (pj.preemptedBy?.has(v.id)) return false;
     if (v.tenantId === j.tenantId) {
-      return TIER_BAND[v.tier] * 1e6 + v.priority < pj.band * 1e6 + j.priority;
+      if (TIER_BAND[v.tier] < pj.band) return true;
+      return this.config.preemptWithinTenant && TIER_BAND[v.tier] === pj.band && v.priority < j.priority;
     }
     if (!this.ledger.sameCohort(v.tenantId, j.tenantId) && !(pj.band > TIER_BAND[v.tier])) return false;
     if (!this.borrowsWhatItHolds(v, kind)) return false;
-    return reclaim || pj.band > TIER_BAND[v.tier];
+    // Reclaim takes borrowed quota back from the same or a lower tier, never from a higher one.
+    return pj.band > TIER_BAND[v.tier] || (reclaim && pj.band === TIER_BAND[v.tier]);
   }
 
   /** Is the victim's tenant above nominal in a resource the victim holds? */
@@ -435,11 +498,16 @@ export class FairScheduler implements SchedulingPolicy {
   }
 
   /** Fewest victims on this node that free enough room and quota: a single victim if one
-   * suffices, else the lowest-ranked first (latest started loses the least work). */
+   * suffices, else the lowest-ranked first: lower tier, then lower priority, then evicted
+   * fewer times, then latest started (it loses the least work). */
   private minimalVictims(node: NodeState, candidates: RunningJob[], j: JobSpec, kind: PoolState['spec']['kind']): RunningJob[] | undefined {
+    const evictions = (rj: RunningJob): number => this.admitted.get(rj.spec.id)?.evictions ?? 0;
     candidates.sort(
       (a, b) =>
-        TIER_BAND[a.spec.tier] - TIER_BAND[b.spec.tier] || a.spec.priority - b.spec.priority || b.startAt - a.startAt,
+        TIER_BAND[a.spec.tier] - TIER_BAND[b.spec.tier] ||
+        a.spec.priority - b.spec.priority ||
+        evictions(a) - evictions(b) ||
+        b.startAt - a.startAt,
     );
     for (const v of candidates) {
       const free = this.plus(node.free, [v]);
@@ -474,6 +542,7 @@ export class FairScheduler implements SchedulingPolicy {
     const pj = this.admitted.get(v.id) as PendingJob;
     this.admitted.delete(v.id);
     (pj.preemptedBy ??= new Set()).add(by);
+    pj.evictions++;
     this.enqueue(pj);
     this.preemptions++;
     return { kind: 'preempt', jobId: v.id, by, reason };
@@ -500,18 +569,31 @@ export class FairScheduler implements SchedulingPolicy {
       q = {
         tenant: t,
         band: pj.band,
-        jobs: new IndexedHeap<PendingJob>((a, b) => (a.spec.priority !== b.spec.priority ? a.spec.priority > b.spec.priority : a.seq < b.seq)),
+        size: 0,
+        shapes: new Map(),
+        order: new IndexedHeap<ShapeQueue>((a, b) => jobBefore(a.jobs.peek() as PendingJob, b.jobs.peek() as PendingJob)),
       };
       t.queues[pj.band] = q;
     }
-    q.jobs.push(pj);
+    const key = this.pendingShape(pj);
+    let sq = q.shapes.get(key);
+    if (!sq) {
+      sq = { key, jobs: new IndexedHeap<PendingJob>(jobBefore) };
+      q.shapes.set(key, sq);
+    }
+    sq.jobs.push(pj);
+    q.order.push(sq);
+    q.size++;
     this.pending.set(pj.spec.id, pj);
-    this.countPending(pj.spec.model, 1);
+    this.countPending(pj, 1);
     this.bands.get(pj.band)?.push(q);
   }
 
-  private countPending(model: string, delta: number): void {
+  private countPending(pj: PendingJob, delta: number): void {
+    const model = pj.spec.model;
     this.pendingByModel.set(model, (this.pendingByModel.get(model) ?? 0) + delta);
+    const key = `${model}|${pj.band}`;
+    this.pendingByModelBand.set(key, (this.pendingByModelBand.get(key) ?? 0) + delta);
   }
 
   private addTenantState(t: TenantSpec): void {

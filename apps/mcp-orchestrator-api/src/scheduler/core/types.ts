@@ -108,21 +108,27 @@ export interface SchedulerConfig {
   idleTtlMs: number;
   /** Start a new replica when the predicted wait for a loaded one exceeds its start time × this. */
   scaleUpWaitRatio: number;
-  /** Jobs of one tenant inspected past a blocked head in one scheduling pass. */
-  lookahead: number;
   /** Allow preemption (reclaiming borrowed quota, higher tier over lower). */
   preemption: boolean;
   /** Node scans for eviction victims in one scheduling pass; bounds a pass's cost. */
   preemptionScansPerPass: number;
+  /** Let a tenant's higher-priority job evict its own lower-priority work of the same tier
+   * (Kueue's withinClusterQueue: LowerPriority). Off by default: it trades finished work
+   * for ordering that the queue already gives. */
+  preemptWithinTenant: boolean;
+  /** Evict only when the job's predicted wait for a slot to free up exceeds this: short
+   * inference jobs free slots often, and an eviction throws finished work away. */
+  preemptAfterWaitMs: number;
 }
 
 export const DEFAULT_CONFIG: SchedulerConfig = {
   weights: { warm: 4, predictedWait: 2, binPacking: 1, cost: 1, spot: 1, spread: 0.5 },
   idleTtlMs: 300_000,
   scaleUpWaitRatio: 1,
-  lookahead: 4,
   preemption: true,
   preemptionScansPerPass: 4,
+  preemptWithinTenant: false,
+  preemptAfterWaitMs: 5000,
 };
 
 export interface ClusterSpec {

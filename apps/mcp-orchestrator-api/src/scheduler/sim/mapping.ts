@@ -38,7 +38,7 @@ export function mapTrace(trace: readonly TraceRequest[], scenario: Scenario, loa
     const priority = rng() < m.highPriority ? 10 : 0;
     return {
       // Multiplying the arrival rate by `load` compresses the trace's timeline.
-      arrivalMs: r.atMs / load,
+      arrivalMs: (scenario.file.warmupMs ?? 0) + r.atMs / load,
       spec: {
         id: `j${i}`,
         tenantId,

@@ -71,6 +71,9 @@ export interface ScenarioFile {
   mapping?: MappingFile;
   /** Time-to-first-token objective per tier. */
   slo?: Record<Tier, { ttftMs: number }>;
+  /** Simulated time before the first arrival, so a run starts from a running platform
+   * (pre-warmed replicas loaded) rather than from a cold cluster. */
+  warmupMs?: number;
   /** Spot reclaims: expected per spot node-hour, and how long the node stays gone. */
   spotReclaim?: { perNodeHour: number; downMs: number };
 }
