@@ -7,8 +7,9 @@
 // node. Inside a tier (equal weights) the capacity actually used, C = Σ allocation, is
 // divided by weighted max-min fairness capped at demand (water-filling): that is each
 // tenant's entitled share. A window is contended when demand exceeds allocation by 5%.
-// Jain's index is taken over allocation / entitlement of the tenants with demand, and a
-// tenant-window is "within ±10%" when allocation is within 10% of entitlement.
+// Jain's index is taken over allocation / entitlement of the tenants whose demand is at
+// least 2% of C (a job or two straddling a window edge would otherwise dominate the index),
+// and a tenant-window is "within ±10%" when allocation is within 10% of entitlement.
 
 import { RESOURCE_NAMES, type Resources, type Tier } from '../core/types.js';
 import type { Scenario } from './scenario.js';
@@ -155,7 +156,7 @@ export function fairness(jobs: readonly JobRecord[], scenario: Scenario, capacit
       const xs: number[] = [];
       for (let i = 0; i < ids.length; i++) {
         const ei = e[i] as number;
-        if (ei <= 0) continue;
+        if (ei <= 0 || (d[i] as number) < 0.02 * aSum) continue;
         const x = (a[i] as number) / ei;
         xs.push(x);
         pairs++;
