@@ -20,10 +20,15 @@ const filter = process.env.TEST_FILTER;
 
 function walk(dir, out) {
   let entries;
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const e of entries) {
     const p = join(dir, e);
-    if (statSync(p).isDirectory()) walk(p, out); else out.push(p);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else out.push(p);
   }
   return out;
 }
@@ -32,24 +37,47 @@ let passed = 0;
 let failed = 0;
 for (const tier of selected) {
   const spec = tiers[tier];
-  if (!spec) { console.error(`unknown test tier "${tier}" (known: ${Object.keys(tiers).join(', ')})`); process.exit(2); }
-  const files = spec.roots.flatMap((r) => walk(r, [])).filter(spec.match)
-    .filter((f) => !filter || f.includes(filter)).sort();
-  if (!files.length) { console.log(`[${tier}] no test files`); continue; }
+  if (!spec) {
+    console.error(`unknown test tier "${tier}" (known: ${Object.keys(tiers).join(', ')})`);
+    process.exit(2);
+  }
+  const files = spec.roots
+    .flatMap((r) => walk(r, []))
+    .filter(spec.match)
+    .filter((f) => !filter || f.includes(filter))
+    .sort();
+  if (!files.length) {
+    console.log(`[${tier}] no test files`);
+    continue;
+  }
   console.log(`[${tier}] ${files.length} file(s)`);
   const concurrency = tier === 'unit' ? 2 : 1;
   const result = await new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`,
-      '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=./scripts/count-reporter.mjs', '--test-reporter-destination=.test-counts.json',
-      ...files.map((f) => relative(process.cwd(), f))], { stdio: 'inherit' });
+    const child = spawn(
+      process.execPath,
+      [
+        '--enable-source-maps',
+        '--test',
+        `--test-concurrency=${concurrency}`,
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        '--test-reporter=./scripts/count-reporter.mjs',
+        '--test-reporter-destination=.test-counts.json',
+        ...files.map((f) => relative(process.cwd(), f)),
+      ],
+      { stdio: 'inherit' },
+    );
     child.on('exit', (code) => resolve(code));
   });
   const { readFileSync } = await import('node:fs');
   try {
     const counts = JSON.parse(readFileSync('.test-counts.json', 'utf8'));
-    passed += counts.passed; failed += counts.failed;
-  } catch { failed += 1; console.error(`[${tier}] test runner exited ${result} without results`); }
+    passed += counts.passed;
+    failed += counts.failed;
+  } catch {
+    failed += 1;
+    console.error(`[${tier}] test runner exited ${result} without results`);
+  }
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parseTenantId } from '#tenancy';
 import type { Principal } from './principal.js';
 
 /** What mcp-config answers for a valid, unrevoked key. */
@@ -6,7 +7,7 @@ export interface ApiKeyGrant {
   keyId: string;
   tenantId: string;
   roles: string[];
-  /** Epoch ms; absent when the key does not expire. */
+  /** Epoch seconds; absent when the key does not expire. */
   expiresAt?: number;
 }
 
@@ -45,10 +46,15 @@ export class ApiKeyCache {
       const oldest = this.byDigest.keys().next();
       if (!oldest.done) this.drop(oldest.value);
     }
-    const until = Math.min(this.now() + this.ttlMs, principal.expiresAt);
+    const until = Math.min(this.now() + this.ttlMs, (principal.expiresAt ?? Number.POSITIVE_INFINITY) * 1000);
     this.byDigest.set(digest, { principal, keyId: grant.keyId, until });
     this.digestByKeyId.set(grant.keyId, digest);
     return principal;
+  }
+
+  clear(): void {
+    this.byDigest.clear();
+    this.digestByKeyId.clear();
   }
 
   revoke(keyId: string): void {
@@ -64,11 +70,7 @@ export class ApiKeyCache {
 }
 
 export function principalFromGrant(grant: ApiKeyGrant): Principal {
-  return {
-    id: `apikey:${grant.keyId}`,
-    kind: 'api_key',
-    tenants: [grant.tenantId],
-    roles: [...grant.roles],
-    expiresAt: grant.expiresAt ?? Number.MAX_SAFE_INTEGER,
-  };
+  const principal: Principal = { id: `apikey:${grant.keyId}`, kind: 'api-key', tenants: [parseTenantId(grant.tenantId)], roles: [...grant.roles] };
+  if (grant.expiresAt !== undefined) principal.expiresAt = grant.expiresAt;
+  return principal;
 }

@@ -1,3 +1,4 @@
+import { isTenantId, type TenantId } from '#tenancy';
 import type { Principal } from './principal.js';
 
 /** Raised for any credential that must be answered with 401; `reason` is for logs and metrics only. */
@@ -28,11 +29,8 @@ export function principalFromClaims(payload: Record<string, unknown>): Principal
   const exp = payload['exp'];
   // A token without exp would stay valid (and cached) forever.
   if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new CredentialRejected('missing exp');
-  return {
-    id: sub,
-    kind: 'user',
-    tenants: stringList(payload['tenants'], 'tenants'),
-    roles: stringList(payload['roles'], 'roles'),
-    expiresAt: exp * 1000,
-  };
+  const tenants = stringList(payload['tenants'], 'tenants');
+  // Tenant ids become schema names and subject tokens; a token naming a malformed one is refused whole.
+  if (!tenants.every(isTenantId)) throw new CredentialRejected('claim tenants holds an invalid tenant id');
+  return { id: sub, kind: 'user', tenants: tenants as TenantId[], roles: stringList(payload['roles'], 'roles'), expiresAt: exp };
 }

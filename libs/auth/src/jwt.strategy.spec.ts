@@ -51,7 +51,7 @@ describe('JwtStrategy', () => {
     assert.deepEqual(p.tenants, ['acme']);
     assert.deepEqual(p.roles, ['admin']);
     assert.equal(p.kind, 'user');
-    assert.ok(p.expiresAt > Date.now());
+    assert.ok(p.expiresAt! * 1000 > Date.now());
   });
 
   it('accepts the dev token tool output', async () => {
@@ -75,8 +75,9 @@ describe('JwtStrategy', () => {
     assert.equal((await s.verifyBearer(`Bearer ${t}`)).id, 'u');
   });
 
-  it('rejects tokens without exp or sub, and alg none', async () => {
+  it('rejects tokens without exp or sub, with a malformed tenant id, and alg none', async () => {
     const s = strategy({ hs256Secret: SECRET });
+    await rejects(s, await sign('HS256', secret, { tenants: ['acme; drop schema'] }));
     await rejects(s, await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuer(ISS).setAudience(AUD).sign(secret));
     await rejects(s, await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISS).setAudience(AUD).setExpirationTime('5m').sign(secret));
     await rejects(s, unsigned({ alg: 'none', typ: 'JWT' }, { sub: 'u', iss: ISS, aud: AUD, exp: now() + 300, tenants: ['acme'] }));

@@ -16,7 +16,7 @@ export class VerifiedTokenCache {
   get(token: string): Principal | undefined {
     const hit = this.entries.get(token);
     if (hit === undefined) return undefined;
-    if (hit.expiresAt <= this.now()) {
+    if (expiryMs(hit) <= this.now()) {
       this.entries.delete(token);
       return undefined;
     }
@@ -24,7 +24,7 @@ export class VerifiedTokenCache {
   }
 
   set(token: string, principal: Principal): void {
-    if (principal.expiresAt <= this.now()) return;
+    if (expiryMs(principal) <= this.now()) return;
     if (this.entries.size >= this.maxEntries && !this.entries.has(token)) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
@@ -35,4 +35,9 @@ export class VerifiedTokenCache {
   get size(): number {
     return this.entries.size;
   }
+}
+
+/** Principals without an expiry are never cached: the cache must not outlive the credential. */
+function expiryMs(principal: Principal): number {
+  return principal.expiresAt === undefined ? 0 : principal.expiresAt * 1000;
 }

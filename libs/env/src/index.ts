@@ -1,0 +1,3 @@
+export * from './schema.js';
+export * from './common.js';
+export * from './load.js';
