@@ -41,6 +41,8 @@ export const gatewayEnvSchema = {
   /** Host names the MCP endpoints answer to; empty skips the Host check. */
   MCP_ALLOWED_HOSTS: list([]),
   MCP_SESSION_TTL_SEC: int(3_600, { min: 10, max: 7 * 86_400 }),
+  /** Upper bound of one upstream tool call, elicitation and sampling round trips included. */
+  MCP_TOOL_TIMEOUT_MS: int(60_000, { min: 100, max: 600_000 }),
   /** Stateless MCP: no session ids, each POST stands alone. */
   MCP_STATELESS: bool(false),
 };
