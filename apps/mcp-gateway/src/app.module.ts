@@ -16,11 +16,12 @@ import { McpRelay } from './mcp/mcp-relay.js';
 import { McpServerService } from './mcp/mcp-server.js';
 import { McpSessionStore } from './mcp/session-store.js';
 import { StatusController } from './rest/status.controller.js';
+import { OrchestratorController } from './rest/orchestrator.controller.js';
 import { WellKnownController } from './rest/well-known.controller.js';
 
 @Module({
   imports: [RedisModule],
-  controllers: [WellKnownController, StatusController, McpController, PolicyEventsController],
+  controllers: [WellKnownController, StatusController, OrchestratorController, McpController, PolicyEventsController],
   providers: [
     Downstream,
     ConfigLink,

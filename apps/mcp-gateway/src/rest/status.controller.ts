@@ -1,18 +1,28 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { APP_NAMES, DomainError, ErrorCode, StatusGet, type AppName, type StatusGetReply } from '#contracts';
 import { Governed } from '../pipeline/governed.js';
 import { Downstream } from '../forwarding/downstream.service.js';
+import { TenantRouteErrors } from './tenant-route.js';
 
 /** Which instance of an app answers, through the same breaker as every forwarded call. */
 @ApiTags('platform')
 @ApiBearerAuth()
 @ApiSecurity('apiKey')
-@Controller('v1/status')
+@Controller('v1')
 export class StatusController {
   constructor(private readonly downstream: Downstream) {}
 
-  @Get(':app')
+  @Get('ping')
+  @Governed({ resource: 'platform', action: 'GET' })
+  @ApiHeader({ name: 'X-Tenant-ID', required: true })
+  @ApiOperation({ summary: "The tenant's whole call path (auth, tenant, rate limit, policy, NATS to the orchestrator), answered by an orchestrator instance" })
+  @TenantRouteErrors()
+  ping(): Promise<StatusGetReply> {
+    return this.downstream.call('mcp-orchestrator-api', StatusGet['mcp-orchestrator-api'], {});
+  }
+
+  @Get('status/:app')
   @Governed({ tenant: false })
   @ApiOperation({ summary: 'Status of one instance of a platform app (diagnostics)' })
   @ApiParam({ name: 'app', enum: APP_NAMES })
