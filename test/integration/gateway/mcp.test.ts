@@ -4,8 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { NatsTestClient, TestPlatform, type AppProcess } from '#testing';
-import { startEverything, type Upstream } from '../../support/upstreams.js';
-import { auth, devToken, gatewayEnv, onboard, rpc, TestIdentityProvider } from './support.js';
+import { auth, devToken, gatewayEnv, onboard, rpc, startEverything, TestIdentityProvider, type Upstream } from './support.js';
 
 /** The official MCP SDK client against the gateway, the real orchestrator and a real upstream server. */
 describe('gateway MCP endpoints', () => {

@@ -52,7 +52,7 @@ export class PolicyService extends PolicyDecider {
 export class PolicyEventsController {
   constructor(private readonly policy: PolicyService) {}
 
-  @EventPattern(PolicyChanged.subject)
+  @EventPattern<string>(PolicyChanged.subject)
   onPolicyChanged(): void {
     this.policy.invalidate();
   }

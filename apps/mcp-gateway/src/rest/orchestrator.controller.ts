@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { JobGet, JobSubmit, RunGet, RunStart, ToolList, WorkflowList, type JobInfo, type RunInfo, type ToolInfo } from '#contracts';
+import { JobGet, JobSubmit, RunGet, RunStart, ToolList, WorkflowList, type JobInfo, type JobSubmitRequest, type RunInfo, type ToolInfo } from '#contracts';
 import { Governed } from '../pipeline/governed.js';
 import { Downstream } from '../forwarding/downstream.service.js';
 import { JsonSchemaPipe } from '../edge/json-schema.pipe.js';
@@ -68,7 +68,8 @@ export class OrchestratorController {
   @ApiBody({ schema: JOB_SCHEMA as object })
   @ApiResponse({ status: 202, description: 'The job, queued (or finished when wait is true)' })
   submitJob(@Req() req: FastifyRequest, @Body(new JsonSchemaPipe(JOB_SCHEMA)) body: Record<string, unknown>): Promise<JobInfo> {
-    return this.downstream.call('mcp-orchestrator-api', JobSubmit, { ...callerScope(req), ...(body as never) }, (body['wait'] ? Number(body['waitTimeoutMs'] ?? 60_000) : 0) + 5_000);
+    const request = { ...callerScope(req), ...body } as JobSubmitRequest;
+    return this.downstream.call('mcp-orchestrator-api', JobSubmit, request, (request.wait ? (request.waitTimeoutMs ?? 60_000) : 0) + 5_000);
   }
 
   @Get('jobs/:jobId')
