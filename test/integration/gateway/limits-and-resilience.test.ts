@@ -35,14 +35,14 @@ describe('gateway rate limits and downstream resilience on the real infrastructu
     await idp.stop();
   });
 
-  const tools = (gw: AppProcess, token: string, tenant = 'acme') => fetch(`${gw.url}/v1/tools`, { headers: auth(token, tenant) });
+  const ping = (gw: AppProcess, token: string, tenant = 'acme') => fetch(`${gw.url}/v1/ping`, { headers: auth(token, tenant) });
 
   it('refuses the 61st request of a client in a minute with 429 and RateLimit headers', async () => {
     const token = devToken('one-replica', ['acme'], ['admin']);
     const statuses: number[] = [];
     let last!: Response;
     for (let i = 0; i < 61; i++) {
-      last = await tools(a, token);
+      last = await ping(a, token);
       statuses.push(last.status);
       if (i === 0) {
         assert.equal(last.headers.get('ratelimit-limit'), '60');
@@ -57,41 +57,41 @@ describe('gateway rate limits and downstream resilience on the real infrastructu
     assert.equal(last.headers.get('ratelimit-remaining'), '0');
     assert.ok(Number(last.headers.get('ratelimit-reset')) > 0);
     // Another client of the same tenant still has its own bucket; health and metrics are never limited.
-    assert.equal((await tools(a, devToken('someone-else', ['acme'], ['admin']))).status, 200);
+    assert.equal((await ping(a, devToken('someone-else', ['acme'], ['admin']))).status, 200);
     for (let i = 0; i < 5; i++) assert.equal((await fetch(`${a.url}/health/live`)).status, 200);
   });
 
   it('holds the limit across two gateway replicas', async () => {
     const token = devToken('two-replicas', ['acme'], ['admin']);
     const statuses: number[] = [];
-    for (let i = 0; i < 61; i++) statuses.push((await tools(i % 2 === 0 ? a : b, token)).status);
+    for (let i = 0; i < 61; i++) statuses.push((await ping(i % 2 === 0 ? a : b, token)).status);
     assert.deepEqual(statuses.slice(0, 60), Array(60).fill(200));
     assert.equal(statuses[60], 429);
-    assert.equal((await tools(b, token)).status, 429);
+    assert.equal((await ping(b, token)).status, 429);
   });
 
   it('applies the tenant limit from its config across clients', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 21; i++) statuses.push((await tools(i % 2 ? a : b, devToken(`client-${i}`, ['small'], ['admin']), 'small')).status);
+    for (let i = 0; i < 21; i++) statuses.push((await ping(i % 2 ? a : b, devToken(`client-${i}`, ['small'], ['admin']), 'small')).status);
     assert.deepEqual(statuses.slice(0, 20), Array(20).fill(200));
     assert.equal(statuses[20], 429);
   });
 
   it('fails closed (503) or open (200) when Redis is unreachable, as configured', async () => {
     const token = devToken('redis-outage', ['acme'], ['admin']);
-    assert.equal((await tools(failClosed, token)).status, 200);
+    assert.equal((await ping(failClosed, token)).status, 200);
     await redisProxy.stop();
     try {
       const closed = await eventually(async () => {
-        const r = await tools(failClosed, token);
+        const r = await ping(failClosed, token);
         return r.status === 503 ? r : undefined;
       }, 5_000);
       assert.equal(((await closed.json()) as { error: { code: string } }).error.code, 'SERVICE_UNAVAILABLE');
-      assert.equal((await tools(failOpen, token)).status, 200);
+      assert.equal((await ping(failOpen, token)).status, 200);
     } finally {
       await redisProxy.start();
     }
-    await eventually(async () => (await tools(failClosed, token)).status === 200, 10_000, 200);
+    await eventually(async () => (await ping(failClosed, token)).status === 200, 10_000, 200);
   });
 
   it('answers 503 at once for a stopped downstream, opens the breaker after 5 failures and recovers', async () => {

@@ -45,10 +45,18 @@ describe('gateway REST path: authentication, tenancy, policy, edge hygiene', () 
 
   it('serves a tenant route for a valid HS256, RS256 and ES256 token', async () => {
     for (const token of [admin, await idp.sign('RS256', { sub: 'bob', tenants: ['acme'], roles: ['admin'] }), await idp.sign('ES256', { sub: 'carol', tenants: ['acme'], roles: ['admin'] })]) {
-      const res = await get('/v1/tools', auth(token, 'acme'));
+      const res = await get('/v1/ping', auth(token, 'acme'));
       assert.equal(res.status, 200, await res.clone().text());
-      assert.deepEqual(Object.keys((await res.json()) as object), ['items']);
+      assert.equal(((await res.json()) as { app: string }).app, 'mcp-orchestrator-api');
     }
+  });
+
+  it('forwards tenant routes to the owning app with the caller and tenant', async () => {
+    const res = await get('/v1/tools', auth(admin, 'acme'));
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.deepEqual(Object.keys((await res.json()) as object), ['items']);
+    const unknownJob = await get('/v1/jobs/00000000-0000-4000-8000-000000000000', auth(admin, 'acme'));
+    await expectError(unknownJob, 404, 'NOT_FOUND');
   });
 
   it('answers every authentication failure with the same bare 401 and WWW-Authenticate', async () => {
@@ -68,7 +76,7 @@ describe('gateway REST path: authentication, tenancy, policy, edge hygiene', () 
       'unknown kid': await idp.sign('RS256', claims, { kid: 'nope' }),
     };
     for (const [name, value] of Object.entries(bad)) {
-      const res = await get('/v1/tools', value ? { authorization: value, 'x-tenant-id': 'acme' } : { 'x-tenant-id': 'acme' });
+      const res = await get('/v1/ping', value ? { authorization: value, 'x-tenant-id': 'acme' } : { 'x-tenant-id': 'acme' });
       const body = await expectError(res, 401, 'UNAUTHENTICATED');
       assert.equal(body.error.message, 'Authentication required', name);
       assert.equal(body.error.details, undefined, name);
@@ -78,37 +86,37 @@ describe('gateway REST path: authentication, tenancy, policy, edge hygiene', () 
 
   it('accepts an API key from mcp-config and refuses it once revoked', async () => {
     const created = await rpc<{ key: string; keyId: string }>(nats, 'config.apikey.create', { tenantId: 'acme', name: 'ci', roles: ['admin'], actor: 'integration-test' });
-    const ok = await get('/v1/tools', { 'x-api-key': created.key, 'x-tenant-id': 'acme' });
+    const ok = await get('/v1/ping', { 'x-api-key': created.key, 'x-tenant-id': 'acme' });
     assert.equal(ok.status, 200, await ok.clone().text());
     // The key acts for its own tenant only.
-    await expectError(await get('/v1/tools', { 'x-api-key': created.key, 'x-tenant-id': 'globex' }), 403, 'TENANT_FORBIDDEN');
+    await expectError(await get('/v1/ping', { 'x-api-key': created.key, 'x-tenant-id': 'globex' }), 403, 'TENANT_FORBIDDEN');
     await rpc(nats, 'config.apikey.revoke', { tenantId: 'acme', keyId: created.keyId, actor: 'integration-test' });
-    await eventually(async () => (await get('/v1/tools', { 'x-api-key': created.key, 'x-tenant-id': 'acme' })).status === 401, 5_000);
-    await expectError(await get('/v1/tools', { 'x-api-key': `${created.key}x`, 'x-tenant-id': 'acme' }), 401, 'UNAUTHENTICATED');
+    await eventually(async () => (await get('/v1/ping', { 'x-api-key': created.key, 'x-tenant-id': 'acme' })).status === 401, 5_000);
+    await expectError(await get('/v1/ping', { 'x-api-key': `${created.key}x`, 'x-tenant-id': 'acme' }), 401, 'UNAUTHENTICATED');
   });
 
   it('binds the tenant: missing 400, malformed 400, foreign 403, unknown 403, suspended 403, feature 403', async () => {
-    await expectError(await get('/v1/tools', auth(admin)), 400, 'TENANT_REQUIRED');
-    await expectError(await get('/v1/tools', auth(admin, 'ACME;drop')), 400, 'TENANT_INVALID');
-    await expectError(await get('/v1/tools', auth(devToken('dave', ['globex'], ['admin']), 'acme')), 403, 'TENANT_FORBIDDEN');
-    await expectError(await get('/v1/tools', auth(admin, 'ghost')), 403, 'TENANT_UNKNOWN');
-    await expectError(await get('/v1/tools', auth(admin, 'frozen')), 403, 'TENANT_SUSPENDED');
+    await expectError(await get('/v1/ping', auth(admin)), 400, 'TENANT_REQUIRED');
+    await expectError(await get('/v1/ping', auth(admin, 'ACME;drop')), 400, 'TENANT_INVALID');
+    await expectError(await get('/v1/ping', auth(devToken('dave', ['globex'], ['admin']), 'acme')), 403, 'TENANT_FORBIDDEN');
+    await expectError(await get('/v1/ping', auth(admin, 'ghost')), 403, 'TENANT_UNKNOWN');
+    await expectError(await get('/v1/ping', auth(admin, 'frozen')), 403, 'TENANT_SUSPENDED');
     const job = { model: 'tiny', messages: [{ role: 'user', content: 'hi' }] };
     const res = await fetch(`${gateway.url}/v1/jobs`, { method: 'POST', headers: { ...auth(admin, 'globex'), 'content-type': 'application/json' }, body: JSON.stringify(job) });
     await expectError(res, 403, 'FEATURE_DISABLED');
   });
 
   it('sees a suspension made after start through config events', async () => {
-    assert.equal((await get('/v1/tools', auth(admin, 'globex'))).status, 200);
+    assert.equal((await get('/v1/ping', auth(admin, 'globex'))).status, 200);
     await rpc(nats, 'config.tenant.suspend', { tenantId: 'globex', actor: 'integration-test' });
-    await eventually(async () => (await get('/v1/tools', auth(admin, 'globex'))).status === 403, 5_000);
+    await eventually(async () => (await get('/v1/ping', auth(admin, 'globex'))).status === 403, 5_000);
     await rpc(nats, 'config.tenant.resume', { tenantId: 'globex', actor: 'integration-test' });
-    await eventually(async () => (await get('/v1/tools', auth(admin, 'globex'))).status === 200, 5_000);
+    await eventually(async () => (await get('/v1/ping', auth(admin, 'globex'))).status === 200, 5_000);
   });
 
   it('denies by policy with the reason code', async () => {
     const member = devToken('erin', ['acme'], ['member']);
-    const body = await expectError(await get('/v1/tools', auth(member, 'acme')), 403, 'POLICY_DENIED');
+    const body = await expectError(await get('/v1/ping', auth(member, 'acme')), 403, 'POLICY_DENIED');
     assert.equal(typeof body.error.details?.['reason'], 'string');
     assert.notEqual(body.error.details?.['reason'], 'allowed');
   });
@@ -120,12 +128,12 @@ describe('gateway REST path: authentication, tenancy, policy, edge hygiene', () 
     const paths = (invalid.error.details?.['fields'] as Array<{ path: string }>).map((f) => f.path).sort();
     assert.deepEqual(paths, ['/extra', '/messages/0/content', '/messages/0/role', '/model']);
     await expectError(await post(JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x'.repeat(8000) }] })), 413, 'PAYLOAD_TOO_LARGE');
-    const res = await get('/v1/tools', { ...auth(admin, 'acme'), 'x-request-id': 'trace-me-42' });
+    const res = await get('/v1/ping', { ...auth(admin, 'acme'), 'x-request-id': 'trace-me-42' });
     assert.equal(res.headers.get('x-request-id'), 'trace-me-42');
   });
 
   it('sends security headers on answers and errors alike, and CORS only for configured origins', async () => {
-    for (const res of [await get('/v1/tools', auth(admin, 'acme')), await get('/v1/tools'), await get('/nowhere')]) {
+    for (const res of [await get('/v1/ping', auth(admin, 'acme')), await get('/v1/ping'), await get('/nowhere')]) {
       assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'/);
       assert.match(res.headers.get('strict-transport-security') ?? '', /max-age=\d+/);
       assert.equal(res.headers.get('x-frame-options'), 'DENY');
@@ -139,7 +147,7 @@ describe('gateway REST path: authentication, tenancy, policy, edge hygiene', () 
 
   it('publishes OpenAPI describing the routes, their auth and their errors; health and metrics need no token', async () => {
     const doc = (await (await get('/docs-json')).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown[] }>>; components: { securitySchemes: Record<string, unknown> } };
-    for (const path of ['/v1/tools', '/v1/jobs', '/v1/jobs/{jobId}', '/v1/workflows', '/v1/workflows/{workflow}/runs', '/v1/runs/{runId}', '/v1/status/{app}', '/mcp']) {
+    for (const path of ['/v1/ping', '/v1/tools', '/v1/jobs', '/v1/jobs/{jobId}', '/v1/workflows', '/v1/workflows/{workflow}/runs', '/v1/runs/{runId}', '/v1/status/{app}', '/mcp']) {
       assert.ok(doc.paths[path], `${path} documented`);
     }
     assert.ok(doc.paths['/v1/tools']!['get']!.responses['429']);
