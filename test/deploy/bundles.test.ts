@@ -79,7 +79,8 @@ describe('app bundles boot as the images run them', () => {
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     const code = await new Promise<number | null>((r) => child.once('exit', r));
     assert.equal(code, 0, output);
-    for (const app of ['mcp-config', 'mcp-policy-proxy', 'mcp-orchestrator-api', 'mcp-tracehub']) assert.match(output, new RegExp(`${app}: (applied|up to date)`));
+    for (const app of ['mcp-config', 'mcp-policy-proxy', 'mcp-orchestrator-api', 'mcp-tracehub'])
+      assert.match(output, new RegExp(`${app}: (applied|up to date)`));
   });
 
   for (const app of APPS) {
