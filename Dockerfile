@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1.7
 # One Dockerfile for the five apps: docker build --build-arg APP=mcp-gateway -t mcp-gateway .
 # APP is one of mcp-gateway, mcp-orchestrator-api, mcp-policy-proxy, mcp-config, mcp-tracehub.
-ARG NODE_IMAGE=node:20.18.1-bookworm-slim
+ARG NODE_IMAGE=node:20.19.0-bookworm-slim
 ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs20-debian12:nonroot
 
 # Production dependencies only: the bundle keeps every package in "dependencies" external.

@@ -89,7 +89,7 @@ describe('app bundles boot as the images run them', () => {
       let output = '';
       const exit = new Promise<Run>((r) => child.once('exit', (code) => r({ code, output })));
       const port = await new Promise<number>((res, rej) => {
-        const timer = setTimeout(() => rej(new Error(`${app} was not ready in 60 s:\n${output.slice(-3000)}`)), 60_000);
+        const timer = setTimeout(() => rej(new Error(`${app} was not ready in 90 s:\n${output.slice(-3000)}`)), 90_000);
         const onData = (c: Buffer) => {
           output += c.toString();
           const m = /"msg":"ready","httpPort":(\d+)/.exec(output);
