@@ -39,7 +39,7 @@ LABEL org.opencontainers.image.title="${APP}" \
 # Files stay owned by root: the app cannot rewrite its own code, and nothing is written under /app,
 # so the root filesystem can be mounted read-only.
 USER 65532:65532
-# mcp-tracehub also listens on 4318 (OTLP/HTTP), 14268 (Jaeger collector) and 14269 (admin).
+# mcp-tracehub also listens on 4318 (OTLP/HTTP) and 14269 (admin).
 EXPOSE 8080
 ENTRYPOINT ["/nodejs/bin/node", "--enable-source-maps"]
 CMD ["/app/main.mjs"]

@@ -3,6 +3,7 @@
 // "imports". Real Postgres, Redis and NATS; tracing on, exporting to a local OTLP receiver.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -68,6 +69,11 @@ describe('app bundles boot as the images run them', () => {
     REDIS_URL: 'redis://127.0.0.1:6379',
     OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
     SHUTDOWN_TIMEOUT_MS: '5000',
+    // Production refuses mcp-config's development keys; tracehub's extra listeners must not take fixed ports.
+    CONFIG_KEK: randomBytes(32).toString('base64'),
+    API_KEY_PEPPER: randomBytes(24).toString('hex'),
+    OTLP_PORT: '0',
+    ADMIN_PORT: '0',
     ...platform.env(),
     ...extra,
   });

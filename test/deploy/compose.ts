@@ -14,7 +14,7 @@ export const HOST_PORTS: Record<string, string[]> = {
   'mcp-orchestrator-api': ['8081:8080'],
   'mcp-policy-proxy': ['8082:8080'],
   'mcp-config': ['8083:8080'],
-  'mcp-tracehub': ['8084:8080', '4318:4318', '14268:14268', '14269:14269'],
+  'mcp-tracehub': ['8084:8080', '4318:4318', '14269:14269'],
 };
 const INFRA = ['postgres', 'redis', 'nats'] as const;
 const THIRD_PARTY_IMAGES = ['postgres', 'redis', 'nats', 'prom/prometheus', 'grafana/grafana'];
