@@ -1,13 +1,5 @@
 import { createHash } from 'node:crypto';
-import type {
-  AttributeValue,
-  EvaluationContext,
-  FlagClause,
-  FlagDefinition,
-  FlagEvaluation,
-  FlagServe,
-  JsonValue,
-} from '#contracts';
+import type { AttributeValue, EvaluationContext, FlagClause, FlagDefinition, FlagEvaluation, FlagServe, JsonValue } from '#contracts';
 
 /** Bucket resolution: 0..99.999 in steps of 0.001, finer than any weight we accept (0.01). */
 const BUCKET_SCALE = 100_000;

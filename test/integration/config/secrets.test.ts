@@ -38,7 +38,8 @@ describe('secrets: references never leave, values encrypted at rest, KEK rotatio
   it('stores values encrypted and hides secret references in every read', async () => {
     await call('config.tenant.onboard', { tenantId: 'acme', name: 'Acme', actor: 'ops' });
     await call('config.secret.put', { name: 'smtp-password', value: values[0], actor: 'ops' });
-    for (let i = 1; i < values.length; i++) await call('config.secret.put', { name: `db-${i}`, tenantId: 'acme', value: values[i], actor: 'ops' });
+    for (let i = 1; i < values.length; i++)
+      await call('config.secret.put', { name: `db-${i}`, tenantId: 'acme', value: values[i], actor: 'ops' });
     const { rows } = await platform.database.query(`SELECT * FROM config.secrets`);
     assert.equal(rows.length, values.length);
     for (const v of values) assert.ok(!JSON.stringify(rows).includes(v));
@@ -46,13 +47,26 @@ describe('secrets: references never leave, values encrypted at rest, KEK rotatio
     const value = { host: 'smtp.example', credentials: refs.map((ref) => ({ $secret: ref })) };
     const scope = { key: 'mail.smtp', environment: 'prod', tenantId: 'acme' };
     const written = await call<EntryGetReply>('config.entry.set', { ...scope, value, expectedVersion: 0, actor: 'ops' });
-    await call('config.entry.set', { ...scope, value: { ...value, credentials: [{ $secret: 'vault://kv/data/other#x' }] }, expectedVersion: 1, actor: 'ops' });
+    await call('config.entry.set', {
+      ...scope,
+      value: { ...value, credentials: [{ $secret: 'vault://kv/data/other#x' }] },
+      expectedVersion: 1,
+      actor: 'ops',
+    });
     const read = await call<EntryGetReply>('config.entry.get', { ...scope, version: 1 });
     assert.deepEqual(read.value, written.value);
-    assert.deepEqual((read.value as { credentials: unknown[] }).credentials, refs.map(() => ({ $secret: '[redacted]' })));
+    assert.deepEqual(
+      (read.value as { credentials: unknown[] }).credentials,
+      refs.map(() => ({ $secret: '[redacted]' })),
+    );
     await call<EntryHistoryReply>('config.entry.history', scope);
     await call<TenantExportReply>('config.tenant.export', { tenantId: 'acme', actor: 'ops' });
-    const malformed = await fails(nats, 'config.entry.set', { ...scope, value: { $secret: 'http://leak' }, expectedVersion: 2, actor: 'ops' });
+    const malformed = await fails(nats, 'config.entry.set', {
+      ...scope,
+      value: { $secret: 'http://leak' },
+      expectedVersion: 2,
+      actor: 'ops',
+    });
     assert.equal(malformed.code, 'VALIDATION_FAILED');
     replies.push(JSON.stringify(malformed));
   });
@@ -69,7 +83,10 @@ describe('secrets: references never leave, values encrypted at rest, KEK rotatio
     const rotation = await ok<SecretRotateReply>(nats, 'config.secret.rotate', { actor: 'ops' });
     assert.deepEqual([rotation.rewrapped, rotation.remaining], [values.length, 0]);
     const before = (await platform.database.query(`SELECT DISTINCT kek_id FROM config.secrets`)).rows;
-    assert.deepEqual(before.map((r) => r['kek_id']), [rotation.kekId]);
+    assert.deepEqual(
+      before.map((r) => r['kek_id']),
+      [rotation.kekId],
+    );
 
     outputs.push(app.output());
     await app.stop();

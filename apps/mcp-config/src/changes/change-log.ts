@@ -38,10 +38,20 @@ export class ChangeLog implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   /** Takes the next revision and queues the event, inside the caller's transaction. */
-  async record<D extends { revision: number }>(manager: EntityManager, contract: EventContract<D>, data: Omit<D, 'revision'>): Promise<number> {
-    const [rows] = (await manager.query(`UPDATE config.config_revision SET revision = revision + 1 RETURNING revision`)) as [Array<{ revision: string }>];
+  async record<D extends { revision: number }>(
+    manager: EntityManager,
+    contract: EventContract<D>,
+    data: Omit<D, 'revision'>,
+  ): Promise<number> {
+    const [rows] = (await manager.query(`UPDATE config.config_revision SET revision = revision + 1 RETURNING revision`)) as [
+      Array<{ revision: string }>,
+    ];
     const revision = Number(rows[0]!.revision);
-    await manager.query(`INSERT INTO config.config_outbox (revision, event_type, data) VALUES ($1, $2, $3)`, [revision, contract.subject, JSON.stringify({ ...data, revision })]);
+    await manager.query(`INSERT INTO config.config_outbox (revision, event_type, data) VALUES ($1, $2, $3)`, [
+      revision,
+      contract.subject,
+      JSON.stringify({ ...data, revision }),
+    ]);
     return revision;
   }
 
@@ -70,7 +80,9 @@ export class ChangeLog implements OnApplicationBootstrap, OnApplicationShutdown 
           this.bus.publish(contract, row.data, tenantId ? { tenantId } : {});
         }
         await this.nats.connection.flush();
-        await manager.query(`UPDATE config.config_outbox SET published_at = now() WHERE revision = ANY($1::bigint[])`, [rows.map((r) => r.revision)]);
+        await manager.query(`UPDATE config.config_outbox SET published_at = now() WHERE revision = ANY($1::bigint[])`, [
+          rows.map((r) => r.revision),
+        ]);
       });
     } catch (err) {
       this.log.warn({ msg: 'outbox flush failed; the sweeper retries', err: err instanceof Error ? err.message : String(err) });

@@ -74,7 +74,10 @@ export class SecretsService {
 
   async resolve(request: SecretResolveRequest): Promise<{ value: string }> {
     const tenantId = request.tenantId === undefined ? '' : parseTenantId(request.tenantId);
-    const rows = (await this.db.query(`SELECT * FROM config.secrets WHERE tenant_id = $1 AND name = $2`, [tenantId, request.name])) as SecretRow[];
+    const rows = (await this.db.query(`SELECT * FROM config.secrets WHERE tenant_id = $1 AND name = $2`, [
+      tenantId,
+      request.name,
+    ])) as SecretRow[];
     if (!rows[0]) throw new DomainError(ErrorCode.NOT_FOUND, `No secret ${request.name}`, { name: request.name });
     try {
       return { value: this.keyring.open(sealedOf(rows[0]), aadOf(tenantId, request.name)) };
@@ -91,29 +94,42 @@ export class SecretsService {
   async rotate(actor: string): Promise<SecretRotateReply> {
     let rewrapped = 0;
     for (;;) {
-      const done = await this.db.transaction(async (manager) => {
-        const rows = (await manager.query(
-          `SELECT * FROM config.secrets WHERE kek_id <> $1 ORDER BY tenant_id, name LIMIT 100 FOR UPDATE SKIP LOCKED`,
-          [this.keyring.current.id],
-        )) as SecretRow[];
-        let count = 0;
-        for (const row of rows) {
-          const next = this.keyring.rewrap(sealedOf(row), aadOf(row.tenant_id, row.name));
-          if (!next) continue;
-          await manager.query(`UPDATE config.secrets SET kek_id = $3, wrapped_dek = $4 WHERE tenant_id = $1 AND name = $2`, [row.tenant_id, row.name, next.kekId, next.wrappedDek]);
-          count++;
-        }
-        return count;
-      }).catch((err: unknown) => {
-        if (err instanceof KeyringError) {
-          throw new DomainError(ErrorCode.CONFLICT, 'Some data keys are wrapped by a KEK that is not configured (add it to CONFIG_KEK_PREVIOUS)', {});
-        }
-        throw err;
-      });
+      const done = await this.db
+        .transaction(async (manager) => {
+          const rows = (await manager.query(
+            `SELECT * FROM config.secrets WHERE kek_id <> $1 ORDER BY tenant_id, name LIMIT 100 FOR UPDATE SKIP LOCKED`,
+            [this.keyring.current.id],
+          )) as SecretRow[];
+          let count = 0;
+          for (const row of rows) {
+            const next = this.keyring.rewrap(sealedOf(row), aadOf(row.tenant_id, row.name));
+            if (!next) continue;
+            await manager.query(`UPDATE config.secrets SET kek_id = $3, wrapped_dek = $4 WHERE tenant_id = $1 AND name = $2`, [
+              row.tenant_id,
+              row.name,
+              next.kekId,
+              next.wrappedDek,
+            ]);
+            count++;
+          }
+          return count;
+        })
+        .catch((err: unknown) => {
+          if (err instanceof KeyringError) {
+            throw new DomainError(
+              ErrorCode.CONFLICT,
+              'Some data keys are wrapped by a KEK that is not configured (add it to CONFIG_KEK_PREVIOUS)',
+              {},
+            );
+          }
+          throw err;
+        });
       rewrapped += done;
       if (done === 0) break;
     }
-    const remaining = (await this.db.query(`SELECT count(*)::int AS n FROM config.secrets WHERE kek_id <> $1`, [this.keyring.current.id])) as Array<{ n: number }>;
+    const remaining = (await this.db.query(`SELECT count(*)::int AS n FROM config.secrets WHERE kek_id <> $1`, [
+      this.keyring.current.id,
+    ])) as Array<{ n: number }>;
     this.log.log({ msg: 'data keys re-wrapped', kekId: this.keyring.current.id, rewrapped, remaining: remaining[0]!.n, actor });
     return { kekId: this.keyring.current.id, rewrapped, remaining: remaining[0]!.n };
   }
