@@ -73,6 +73,23 @@ describe('tenants and API keys on real Postgres and NATS', () => {
     assert.match((await attempts()).e, /SERVICE_UNAVAILABLE|UPSTREAM_TIMEOUT/);
   });
 
+  it('once mcp-policy-proxy runs, pending bootstraps complete and new tenants get their policies at onboarding', async () => {
+    await platform.start('mcp-policy-proxy');
+    await eventually(
+      async () => (await ok<TenantRecord>(nats, 'config.tenant.get', { tenantId: 'tenant-123' })).policyBootstrap === 'done',
+      10_000,
+      100,
+    );
+    await eventually(() => remote.client.tenant('tenant-456')?.policyBootstrap === 'done', 10_000, 100);
+    const fresh = await ok<TenantRecord>(nats, 'config.tenant.onboard', {
+      tenantId: 'gamma',
+      name: 'Gamma',
+      tier: 'premium',
+      actor: 'ops',
+    });
+    assert.deepEqual([fresh.policyBootstrap, fresh.schema], ['done', 'tenant_gamma']);
+  });
+
   it('refuses invalid ids and schemas before touching the database', async () => {
     for (const tenantId of ['Tenant_1', 'a;drop schema public', '-x']) {
       assert.equal((await fails(nats, 'config.tenant.onboard', { tenantId, name: 'x', actor: 'ops' })).code, 'TENANT_INVALID');
@@ -83,7 +100,7 @@ describe('tenants and API keys on real Postgres and NATS', () => {
     const { rows } = await platform.database.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant_%' ORDER BY 1`);
     assert.deepEqual(
       rows.map((r) => r['nspname']),
-      ['tenant_123', 'tenant_456'],
+      ['tenant_123', 'tenant_456', 'tenant_gamma'],
     );
   });
 

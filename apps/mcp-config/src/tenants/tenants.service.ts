@@ -17,6 +17,7 @@ import {
   type TenantRecord,
   type TenantTier,
   type TenantUpdateRequest,
+  TenantBootstrap,
 } from '#contracts';
 import { assertIdentifier } from '#database';
 import { APP_ENV } from '#env';
@@ -25,7 +26,6 @@ import { parseTenantId, parseTenantSchema, tenantSchemaName, type TenantId } fro
 import { ChangeLog } from '../changes/change-log.js';
 import { redactSecretRefs } from '../secrets/secret-ref.js';
 import type { ConfigEnv } from '../env.js';
-import { PolicyTenantBootstrap } from './policy-bootstrap.js';
 import { parseRoutingYaml, RoutingFileError, type TenantDeclaration } from './routing.js';
 import { pendingTenantMigrations, TENANT_MIGRATIONS_TABLE } from './tenant-migrations.js';
 
@@ -325,7 +325,7 @@ export class TenantsService implements OnApplicationBootstrap, OnApplicationShut
 
   private async bootstrapPolicies(tenant: TenantRecord): Promise<TenantRecord> {
     try {
-      await this.rpc.request(PolicyTenantBootstrap, { tenantId: tenant.id }, { timeoutMs: 3_000 });
+      await this.rpc.request(TenantBootstrap, { tenantId: tenant.id, actor: 'mcp-config' }, { timeoutMs: 3_000 });
     } catch (err) {
       const code = err instanceof DomainError ? err.code : ErrorCode.INTERNAL;
       await this.db.query(
