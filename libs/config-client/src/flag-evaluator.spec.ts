@@ -29,6 +29,13 @@ describe('bucketOf', () => {
     }
   });
 
+  it('never changes between releases (a changed hash would move users between buckets)', () => {
+    assert.deepEqual(
+      [bucketOf('new-ui', 'user-1'), bucketOf('new-ui', 'user-2'), bucketOf('checkout', 'tenant-123')],
+      [24.151, 64.677, 26.877],
+    );
+  });
+
   it('decorrelates flags for the same user', () => {
     let same = 0;
     for (let i = 0; i < 2000; i++) if (bucketOf('a', `u${i}`) < 50 === bucketOf('b', `u${i}`) < 50) same++;
