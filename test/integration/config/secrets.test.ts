@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { EntryGetReply, EntryHistoryReply, SecretRotateReply, TenantExportReply } from '#contracts';
 import { NatsTestClient, TestPlatform, type AppProcess } from '#testing';
-import { fails, ok } from './helpers.js';
+import { envSecretResolver, SecretRefError } from '#config-client';
+import { fails, ok, startConfigClient } from './helpers.js';
 
 const kek = () => randomBytes(32).toString('base64');
 
@@ -74,6 +75,50 @@ describe('secrets: references never leave, values encrypted at rest, KEK rotatio
   it('resolves config:// secrets for the apps that need them', async () => {
     assert.equal((await ok<{ value: string }>(nats, 'config.secret.resolve', { name: 'smtp-password' })).value, values[0]);
     assert.equal((await fails(nats, 'config.secret.resolve', { name: 'db-1' })).code, 'NOT_FOUND');
+  });
+
+  it('the consuming app gets config:// from mcp-config and env:// from its own environment', async () => {
+    await call('config.entry.set', {
+      key: 'mail.relay',
+      environment: '*',
+      value: { user: 'relay', password: { $secret: 'config://smtp-password' }, token: { $secret: 'env://RELAY_TOKEN' } },
+      expectedVersion: 0,
+      actor: 'ops',
+    });
+    const consumer = await startConfigClient(platform.namespace.subjectPrefix);
+    try {
+      const resolved = await consumer.client.resolveEntry(
+        { key: 'mail.relay', environment: 'prod' },
+        { env: envSecretResolver({ RELAY_TOKEN: 'tok-123' }) },
+      );
+      assert.deepEqual(resolved, { user: 'relay', password: values[0], token: 'tok-123' });
+      await assert.rejects(consumer.client.resolveEntry({ key: 'mail.relay', environment: 'prod' }), SecretRefError);
+      // A tenant entry reaches only its own tenant's secrets: global smtp-password is not in acme's scope.
+      await call('config.entry.set', {
+        key: 'mail.relay',
+        environment: 'prod',
+        tenantId: 'acme',
+        value: { $secret: 'config://smtp-password' },
+        expectedVersion: 0,
+        actor: 'ops',
+      });
+      await assert.rejects(
+        consumer.client.resolveEntry({ key: 'mail.relay', environment: 'prod', tenantId: 'acme' }),
+        /No secret smtp-password/,
+      );
+      const acmeOwn = { $secret: 'config://db-1' };
+      await call('config.entry.set', {
+        key: 'mail.relay',
+        environment: 'prod',
+        tenantId: 'acme',
+        value: acmeOwn,
+        expectedVersion: 1,
+        actor: 'ops',
+      });
+      assert.equal(await consumer.client.resolveEntry({ key: 'mail.relay', environment: 'prod', tenantId: 'acme' }), values[1]);
+    } finally {
+      await consumer.close();
+    }
   });
 
   it('after rotating the KEK every secret is still readable, also once the old KEK is gone', async () => {

@@ -20,6 +20,7 @@ import {
 import { parseTenantId } from '#tenancy';
 import { ChangeLog } from '../changes/change-log.js';
 import { invalidSecretRefs, redactSecretRefs } from '../secrets/secret-ref.js';
+import { SecretsService } from '../secrets/secrets.service.js';
 import { jsonDiff, type DiffOp } from './json-diff.js';
 import { JsonSchemaValidator } from './json-schema.js';
 
@@ -49,9 +50,25 @@ export class EntriesService {
   constructor(
     private readonly db: DataSource,
     private readonly changes: ChangeLog,
+    private readonly secrets: SecretsService,
   ) {}
 
   async get(request: EntryGetRequest): Promise<EntryGetReply> {
+    const { row, resolvedFrom } = await this.find(request);
+    return { ...view(row), resolvedFrom };
+  }
+
+  /**
+   * For the app that consumes the entry (config.entry.resolve, never exposed by the gateway):
+   * `config://` references are replaced by their decrypted values; vault://, env:// and k8s://
+   * stay references, because only the consuming app can reach those stores.
+   */
+  async resolve(request: EntryGetRequest): Promise<EntryGetReply> {
+    const { row, resolvedFrom } = await this.find(request);
+    return { ...view(row), value: await this.secrets.substitute(row.value, row.tenant_id), resolvedFrom };
+  }
+
+  private async find(request: EntryGetRequest): Promise<{ row: EntryRow; resolvedFrom: EntryGetReply['resolvedFrom'] }> {
     const tenantId = request.tenantId === undefined ? '' : parseTenantId(request.tenantId);
     const candidates: Array<[string, string, EntryGetReply['resolvedFrom']]> = request.exact
       ? [[request.environment, tenantId, tenantId ? 'tenant' : request.environment === DEFAULT_ENVIRONMENT ? 'default' : 'environment']]
@@ -81,11 +98,11 @@ export class EntriesService {
             version: request.version,
           });
         return {
-          ...view({ ...row, value: old[0].value, version: request.version, updated_at: old[0].created_at, updated_by: old[0].actor }),
+          row: { ...row, value: old[0].value, version: request.version, updated_at: old[0].created_at, updated_by: old[0].actor },
           resolvedFrom,
         };
       }
-      return { ...view(row), resolvedFrom };
+      return { row, resolvedFrom };
     }
     throw new DomainError(ErrorCode.NOT_FOUND, `No entry ${request.key} for this scope`, {
       key: request.key,

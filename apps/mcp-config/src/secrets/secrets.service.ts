@@ -8,11 +8,13 @@ import {
   type SecretPutRequest,
   type SecretResolveRequest,
   type SecretRotateReply,
+  type JsonValue,
 } from '#contracts';
 import { APP_ENV } from '#env';
 import { parseTenantId } from '#tenancy';
 import { ChangeLog } from '../changes/change-log.js';
 import type { ConfigEnv } from '../env.js';
+import { isSecretRef, SECRET_KEY } from './secret-ref.js';
 import { Keyring, KeyringError, parseKek, type SealedSecret } from './envelope.js';
 
 interface SecretRow {
@@ -25,6 +27,7 @@ interface SecretRow {
 
 /** AAD of a secret: its row identity, so a sealed value moved to another row fails to open. */
 const aadOf = (tenantId: string, name: string) => `${tenantId}\u0000${name}`;
+const CONFIG_SCHEME = 'config://';
 const sealedOf = (row: SecretRow): SealedSecret => ({ kekId: row.kek_id, wrappedDek: row.wrapped_dek, ciphertext: row.ciphertext });
 
 /**
@@ -88,6 +91,27 @@ export class SecretsService {
       }
       throw err;
     }
+  }
+
+  /**
+   * A copy of `value` with each `config://<name>` reference replaced by the secret's value,
+   * looked up in the entry's own scope (a tenant entry only reaches that tenant's secrets).
+   */
+  async substitute(value: JsonValue, tenantId: string): Promise<JsonValue> {
+    if (isSecretRef(value)) {
+      const ref = value[SECRET_KEY];
+      if (typeof ref === 'string' && ref.startsWith(CONFIG_SCHEME)) {
+        const name = ref.slice(CONFIG_SCHEME.length);
+        return (await this.resolve(tenantId ? { name, tenantId } : { name })).value;
+      }
+      return value;
+    }
+    if (Array.isArray(value)) return Promise.all(value.map((v) => this.substitute(v, tenantId)));
+    if (typeof value === 'object' && value !== null) {
+      const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await this.substitute(v, tenantId)] as const));
+      return Object.fromEntries(entries);
+    }
+    return value;
   }
 
   /** Re-wraps every data key not under the current KEK; batches keep transactions short. */
