@@ -20,6 +20,7 @@ interface OutboxRow {
 export class ChangeLog implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(ChangeLog.name);
   private timer: NodeJS.Timeout | undefined;
+  private pruner: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: DataSource,
@@ -31,10 +32,25 @@ export class ChangeLog implements OnApplicationBootstrap, OnApplicationShutdown 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.flush(), this.env.OUTBOX_SWEEP_MS);
     this.timer.unref();
+    this.pruner = setInterval(() => void this.prune(), 3_600_000);
+    this.pruner.unref();
   }
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+    clearInterval(this.pruner);
+  }
+
+  /**
+   * Published events older than a day are dropped: a client that far behind resyncs from a
+   * snapshot anyway, and the revision counter lives in its own row.
+   */
+  private async prune(): Promise<void> {
+    try {
+      await this.db.query(`DELETE FROM config.config_outbox WHERE published_at < now() - interval '1 day'`);
+    } catch (err) {
+      this.log.warn({ msg: 'outbox prune failed', err: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   /** Takes the next revision and queues the event, inside the caller's transaction. */
