@@ -20,9 +20,12 @@ export async function fails(nats: NatsTestClient, subject: string, payload: unkn
 }
 
 /** A #config-client as another app would run it: own NATS connection, same subject prefix. */
-export async function startConfigClient(subjectPrefix: string): Promise<{ client: ConfigClient; close(): Promise<void> }> {
+export async function startConfigClient(
+  subjectPrefix: string,
+  url = 'nats://127.0.0.1:4222',
+): Promise<{ client: ConfigClient; close(): Promise<void> }> {
   const nats = await NatsClient.connect({
-    url: 'nats://127.0.0.1:4222',
+    url,
     name: `config-client-test:${randomUUID().slice(0, 8)}`,
     subjectPrefix,
   });
