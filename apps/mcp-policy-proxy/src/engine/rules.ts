@@ -38,7 +38,8 @@ export interface RoleBinding {
   readonly role: string;
 }
 
-export const bindingKey = (b: RoleBinding): string => `${b.domain}\u0000${b.subjectId}\u0000${b.role}`;
+// '/' appears in none of the three parts (see the patterns below), so the key is unambiguous.
+export const bindingKey = (b: RoleBinding): string => `${b.domain}/${b.subjectId}/${b.role}`;
 
 export const isGlobalRole = (role: string): boolean => role.startsWith(GLOBAL_ROLE_PREFIX);
 
