@@ -11,7 +11,10 @@ import {
   TenantBootstrap,
   type DecisionEvaluateRequest,
 } from '#contracts';
+import { createAppDataSource } from '#database';
 import { eventually, NatsTestClient, TestPlatform } from '#testing';
+import { DecisionLogStore } from '../../../apps/mcp-policy-proxy/src/audit/decision-log-store.js';
+import { policyDataSourceSpec } from '../../../apps/mcp-policy-proxy/src/database/data-source.js';
 import { call, callFails } from './helpers.js';
 
 type Who = { id?: string; roles?: string[]; tenants?: string[]; attributes?: Record<string, unknown> };
@@ -224,6 +227,30 @@ describe('mcp-policy-proxy decisions on real Postgres and NATS', () => {
       });
       assert.equal(cliOk.status, 0, cliOk.stderr);
       assert.equal(JSON.parse(cliOk.stdout).ok, true);
+    });
+
+    it('retention prunes the head of the chain and verification continues from the anchor', async () => {
+      await call(nats, AuditVerify, {});
+      const dataSource = createAppDataSource({ DATABASE_URL: platform.database.url, DATABASE_POOL_SIZE: 2, MIGRATIONS_RUN: false }, policyDataSourceSpec);
+      await dataSource.initialize();
+      try {
+        const store = new DecisionLogStore(dataSource);
+        const { rows } = await platform.database.query<{ seq: string; at: Date }>(`SELECT seq, at FROM policy.decision_log ORDER BY seq`);
+        const cut = rows[10]!;
+        const removed = await store.prune(cut.at);
+        assert.ok(removed >= 1 && removed <= 10, `removed ${removed}`);
+        const left = Number((await platform.database.query(`SELECT count(*) AS n FROM policy.decision_log`)).rows[0]!.n);
+        assert.equal(left, rows.length - removed);
+        const anchor = (await platform.database.query(`SELECT seq FROM policy.decision_log_anchor`)).rows[0]!;
+        assert.equal(Number(anchor.seq), removed);
+        assert.deepEqual(await store.verify(), { ok: true, checked: left, lastSeq: Number(rows.at(-1)!.seq) });
+        await platform.database.query(`UPDATE policy.decision_log_anchor SET hash = repeat('f', 64)`);
+        const broken = await store.verify();
+        assert.equal(!broken.ok && broken.firstBroken.problem, 'link_mismatch');
+        assert.equal(!broken.ok && broken.firstBroken.seq, removed + 1);
+      } finally {
+        await dataSource.destroy();
+      }
     });
   });
 });
