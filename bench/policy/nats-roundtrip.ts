@@ -43,7 +43,13 @@ async function run(nats: NatsTestClient, subject: string, inFlight: number, perM
   await Promise.all(Array.from({ length: inFlight }, worker));
   const elapsed = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
-  return { perSecond: Math.round(decisions / elapsed), messages: latencies.length, errors, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99) };
+  return {
+    perSecond: Math.round(decisions / elapsed),
+    messages: latencies.length,
+    errors,
+    p50: pct(latencies, 0.5),
+    p99: pct(latencies, 0.99),
+  };
 }
 
 const platform = await TestPlatform.create();
@@ -57,13 +63,21 @@ try {
 
   for (const inFlight of [1, 64]) {
     const r = await run(nats, prefix + DecisionEvaluate.subject, inFlight, 1, request);
-    console.log(`single   in-flight ${String(inFlight).padStart(3)}: ${r.perSecond} decisions/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  errors ${r.errors}`);
+    console.log(
+      `single   in-flight ${String(inFlight).padStart(3)}: ${r.perSecond} decisions/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  errors ${r.errors}`,
+    );
   }
-  for (const [size, inFlight] of [[100, 4], [100, 16], [500, 4]] as const) {
+  for (const [size, inFlight] of [
+    [100, 4],
+    [100, 16],
+    [500, 4],
+  ] as const) {
     const r = await run(nats, prefix + DecisionEvaluateBatch.subject, inFlight, size, (i) => ({
       requests: Array.from({ length: size }, (_, k) => request(i * size + k)),
     }));
-    console.log(`batch ${String(size).padStart(3)} in-flight ${String(inFlight).padStart(3)}: ${r.perSecond} decisions/s  p50 ${r.p50.toFixed(2)} ms/batch  p99 ${r.p99.toFixed(2)} ms/batch  errors ${r.errors}`);
+    console.log(
+      `batch ${String(size).padStart(3)} in-flight ${String(inFlight).padStart(3)}: ${r.perSecond} decisions/s  p50 ${r.p50.toFixed(2)} ms/batch  p99 ${r.p99.toFixed(2)} ms/batch  errors ${r.errors}`,
+    );
   }
   const logged = await platform.database.query(`SELECT count(*) AS n FROM policy.decision_log`);
   console.log(`decision log rows written during the run: ${logged.rows[0]!.n}`);

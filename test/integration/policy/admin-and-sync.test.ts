@@ -55,7 +55,10 @@ describe('mcp-policy-proxy administration, versions and two instances', () => {
     for (let round = 0; round < 3; round++) {
       const id = `acme.members-run-${round}`;
       const started = performance.now();
-      await call(nats, RuleAdd, { actor: 'alice', rule: { id, domain: 'acme', subject: 'member', resource: 'workflow', action: 'POST', effect: 'allow' } });
+      await call(nats, RuleAdd, {
+        actor: 'alice',
+        rule: { id, domain: 'acme', subject: 'member', resource: 'workflow', action: 'POST', effect: 'allow' },
+      });
       await Promise.all(clients.map((c) => eventually(async () => (await c.evaluate('mcp/authz/allow', ask)) === true, 1_000, 10)));
       const elapsed = performance.now() - started;
       assert.ok(elapsed < 1_000, `took ${elapsed} ms`);
@@ -67,7 +70,10 @@ describe('mcp-policy-proxy administration, versions and two instances', () => {
   it('publishes every committed version as a CloudEvent with incremental changes', async () => {
     const events = nats.collect(PolicyChanged.subject);
     const v0 = await versionInDb();
-    const added = await call(nats, RuleAdd, { actor: 'dave', rule: { domain: 'acme', subject: 'admin', resource: 'secret', action: 'GET', effect: 'deny' } });
+    const added = await call(nats, RuleAdd, {
+      actor: 'dave',
+      rule: { domain: 'acme', subject: 'admin', resource: 'secret', action: 'GET', effect: 'deny' },
+    });
     assert.match(added.rule.id, /^acme\.[0-9a-f]{8}$/);
     await call(nats, RuleRemove, { actor: 'dave', domain: 'acme', id: added.rule.id });
     await eventually(() => events.messages.length >= 2);
@@ -104,10 +110,16 @@ describe('mcp-policy-proxy administration, versions and two instances', () => {
       assert.equal(err.code, ErrorCode.VALIDATION_FAILED, JSON.stringify(rule));
       assert.match(JSON.stringify(err), re, JSON.stringify(err));
     }
-    const unknownRole = await callFails(nats, BindingAdd, { actor: 'mallory', binding: { domain: 'acme', subjectId: 'eve', role: 'auditor' } });
+    const unknownRole = await callFails(nats, BindingAdd, {
+      actor: 'mallory',
+      binding: { domain: 'acme', subjectId: 'eve', role: 'auditor' },
+    });
     assert.equal(unknownRole.code, ErrorCode.VALIDATION_FAILED);
     assert.equal(unknownRole.details?.['reason'], 'unknown_role');
-    const platformInTenant = await callFails(nats, BindingAdd, { actor: 'mallory', binding: { domain: 'acme', subjectId: 'eve', role: 'platform-admin' } });
+    const platformInTenant = await callFails(nats, BindingAdd, {
+      actor: 'mallory',
+      binding: { domain: 'acme', subjectId: 'eve', role: 'platform-admin' },
+    });
     assert.equal(platformInTenant.code, ErrorCode.VALIDATION_FAILED);
     const dup = await callFails(nats, RuleAdd, { actor: 'mallory', rule: { ...base, id: 'acme.member-get-context' } });
     assert.equal(dup.code, ErrorCode.CONFLICT);
@@ -138,14 +150,28 @@ describe('mcp-policy-proxy administration, versions and two instances', () => {
 
   it('versions record who, when and the previous value; a past version can be read and restored', async () => {
     const start = await versionInDb();
-    const ruleA = { id: 'acme.tools-a', domain: 'acme', subject: 'member', resource: 'tool', action: 'tools.call', effect: 'allow' as const, condition: 'startsWith(r.obj.id, "github.")' };
+    const ruleA = {
+      id: 'acme.tools-a',
+      domain: 'acme',
+      subject: 'member',
+      resource: 'tool',
+      action: 'tools.call',
+      effect: 'allow' as const,
+      condition: 'startsWith(r.obj.id, "github.")',
+    };
     await call(nats, RuleAdd, { actor: 'frank', rule: ruleA });
     await call(nats, BindingAdd, { actor: 'frank', binding: { domain: 'acme', subjectId: 'gina', role: 'admin' } });
     const checkpoint = await versionInDb();
     await call(nats, RuleRemove, { actor: 'grace', domain: 'acme', id: 'acme.tools-a' });
     await call(nats, RuleRemove, { actor: 'grace', domain: 'acme', id: 'acme.member-get-context' });
-    await call(nats, RuleAdd, { actor: 'grace', rule: { id: 'acme.late', domain: 'acme', subject: 'member', resource: 'job', action: 'POST', effect: 'allow' } });
-    await call(nats, RuleAdd, { actor: 'henry', rule: { id: 'globex.untouched', domain: 'globex', subject: 'member', resource: 'job', action: 'POST', effect: 'allow' } });
+    await call(nats, RuleAdd, {
+      actor: 'grace',
+      rule: { id: 'acme.late', domain: 'acme', subject: 'member', resource: 'job', action: 'POST', effect: 'allow' },
+    });
+    await call(nats, RuleAdd, {
+      actor: 'henry',
+      rule: { id: 'globex.untouched', domain: 'globex', subject: 'member', resource: 'job', action: 'POST', effect: 'allow' },
+    });
 
     const removal = await call(nats, VersionGet, { domain: 'acme', version: checkpoint + 1 });
     assert.equal(removal.record!.actor, 'grace');
@@ -156,7 +182,10 @@ describe('mcp-policy-proxy administration, versions and two instances', () => {
     assert.equal(rows[0]!.previous.condition, ruleA.condition, 'the previous value is stored');
 
     const past = await call(nats, VersionGet, { domain: 'acme', version: checkpoint });
-    assert.deepEqual(past.rules.map((r) => r.id), ['acme.admin-all', 'acme.member-get-context', 'acme.tools-a']);
+    assert.deepEqual(
+      past.rules.map((r) => r.id),
+      ['acme.admin-all', 'acme.member-get-context', 'acme.tools-a'],
+    );
     assert.deepEqual(past.bindings, [{ domain: 'acme', subjectId: 'gina', role: 'admin' }]);
     assert.ok(past.history.every((h) => h.domain === 'acme'));
     assert.ok(past.history.length >= 4 && past.history[0]!.version > start);
@@ -165,14 +194,24 @@ describe('mcp-policy-proxy administration, versions and two instances', () => {
     const githubTool = { ...tool, resource: { type: 'tool', id: 'github.search' } };
     assert.equal((await call(nats, DecisionEvaluate, githubTool)).allow, false);
     const rolled = await call(nats, VersionRollback, { actor: 'ops', domain: 'acme', toVersion: checkpoint });
-    assert.equal(rolled.version, (await versionInDb()));
+    assert.equal(rolled.version, await versionInDb());
     assert.equal(rolled.changes, 3);
     for (const app of [one, two]) {
       await eventually(async () => (await new OPAClient(app.url).evaluate('mcp/authz/allow', githubTool)) === true, 1_000, 10);
     }
-    assert.equal((await call(nats, DecisionEvaluate, { ...tool, resource: { type: 'tool', id: 'slack.post' } })).allow, false, 'condition restored too');
-    assert.deepEqual((await call(nats, RuleList, { domain: 'acme' })).rules.map((r) => r.id), past.rules.map((r) => r.id));
-    assert.ok((await call(nats, RuleList, { domain: 'globex' })).rules.some((r) => r.id === 'globex.untouched'), 'other tenants untouched');
+    assert.equal(
+      (await call(nats, DecisionEvaluate, { ...tool, resource: { type: 'tool', id: 'slack.post' } })).allow,
+      false,
+      'condition restored too',
+    );
+    assert.deepEqual(
+      (await call(nats, RuleList, { domain: 'acme' })).rules.map((r) => r.id),
+      past.rules.map((r) => r.id),
+    );
+    assert.ok(
+      (await call(nats, RuleList, { domain: 'globex' })).rules.some((r) => r.id === 'globex.untouched'),
+      'other tenants untouched',
+    );
     const noop = await call(nats, VersionRollback, { actor: 'ops', domain: 'acme', toVersion: checkpoint });
     assert.deepEqual(noop, { version: rolled.version, changes: 0 });
     const future = await callFails(nats, VersionRollback, { actor: 'ops', domain: 'acme', toVersion: rolled.version + 100 });
@@ -182,9 +221,22 @@ describe('mcp-policy-proxy administration, versions and two instances', () => {
   it('an instance that missed changes catches up from the database', async () => {
     // A version written behind the instances' backs (as if its event was lost) is picked up by the periodic check.
     const v = (await versionInDb()) + 1;
-    const rule = { id: 'acme.backdoor-check', domain: 'acme', subject: 'member', resource: 'report', action: 'GET', condition: 'true', effect: 'allow' };
-    await platform.database.query(`INSERT INTO policy.versions (version, actor, action, domain) VALUES ($1, 'test', 'rule.add', 'acme')`, [v]);
-    await platform.database.query(`INSERT INTO policy.changes (version, ordinal, kind, op, domain, item_key, value) VALUES ($1, 0, 'rule', 'add', 'acme', $2, $3)`, [v, rule.id, JSON.stringify(rule)]);
+    const rule = {
+      id: 'acme.backdoor-check',
+      domain: 'acme',
+      subject: 'member',
+      resource: 'report',
+      action: 'GET',
+      condition: 'true',
+      effect: 'allow',
+    };
+    await platform.database.query(`INSERT INTO policy.versions (version, actor, action, domain) VALUES ($1, 'test', 'rule.add', 'acme')`, [
+      v,
+    ]);
+    await platform.database.query(
+      `INSERT INTO policy.changes (version, ordinal, kind, op, domain, item_key, value) VALUES ($1, 0, 'rule', 'add', 'acme', $2, $3)`,
+      [v, rule.id, JSON.stringify(rule)],
+    );
     await platform.database.query(
       `INSERT INTO policy.rules (id, domain, subject, resource, action, condition, effect, version) VALUES ($1, 'acme', 'member', 'report', 'GET', 'true', 'allow', $2)`,
       [rule.id, v],

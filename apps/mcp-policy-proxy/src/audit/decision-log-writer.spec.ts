@@ -30,9 +30,13 @@ describe('decision log writer', () => {
   it('keeps a failed batch in front and retries it', async () => {
     const store = new FakeStore();
     const errors: number[] = [];
-    const w = new DecisionLogWriter(store.append, { batchSize: 10, intervalMs: 1000, maxBuffered: 100 }, {
-      onError: (_e, pending) => errors.push(pending),
-    });
+    const w = new DecisionLogWriter(
+      store.append,
+      { batchSize: 10, intervalMs: 1000, maxBuffered: 100 },
+      {
+        onError: (_e, pending) => errors.push(pending),
+      },
+    );
     store.failNext = 1;
     w.enqueue(entry(1));
     w.enqueue(entry(2));
@@ -46,9 +50,13 @@ describe('decision log writer', () => {
   it('drops the oldest beyond maxBuffered and says how many', async () => {
     const store = new FakeStore();
     let dropped = 0;
-    const w = new DecisionLogWriter(store.append, { batchSize: 100, intervalMs: 1000, maxBuffered: 5 }, {
-      onDropped: (n) => (dropped += n),
-    });
+    const w = new DecisionLogWriter(
+      store.append,
+      { batchSize: 100, intervalMs: 1000, maxBuffered: 5 },
+      {
+        onDropped: (n) => (dropped += n),
+      },
+    );
     for (let i = 1; i <= 8; i++) w.enqueue(entry(i));
     await w.close();
     assert.equal(dropped, 3);

@@ -25,7 +25,11 @@ const verify = (records: DecisionLogRecord[], anchor?: { seq: number; hash: stri
 };
 
 describe('decision log hash chain', () => {
-  const records = chain(GENESIS_HASH, 0, Array.from({ length: 10 }, (_, i) => entry(i + 1)));
+  const records = chain(
+    GENESIS_HASH,
+    0,
+    Array.from({ length: 10 }, (_, i) => entry(i + 1)),
+  );
 
   it('links each record to the previous one and verifies intact', () => {
     assert.equal(records[0]!.prevHash, GENESIS_HASH);

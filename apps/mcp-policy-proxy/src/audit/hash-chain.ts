@@ -30,8 +30,19 @@ export interface DecisionLogRecord extends DecisionLogFields {
 export function recordHash(prevHash: string, f: DecisionLogFields): string {
   // A fixed-order array is canonical JSON by construction and much cheaper than sorting keys.
   const body = JSON.stringify([
-    f.seq, f.decisionId, f.at, f.tenantId, f.subjectId, f.action, f.resourceType,
-    f.allow, f.reason, f.matchedRule, f.traceId, f.latencyUs, f.input,
+    f.seq,
+    f.decisionId,
+    f.at,
+    f.tenantId,
+    f.subjectId,
+    f.action,
+    f.resourceType,
+    f.allow,
+    f.reason,
+    f.matchedRule,
+    f.traceId,
+    f.latencyUs,
+    f.input,
   ]);
   return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
 }

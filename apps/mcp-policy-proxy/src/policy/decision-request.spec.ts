@@ -14,15 +14,41 @@ const valid = () => ({
 });
 
 const junk = fc.oneof(
-  fc.constant(undefined), fc.constant(null), fc.integer(), fc.boolean(), fc.constant(''), fc.constant('x'.repeat(300)),
-  fc.constant('ACME'), fc.constant('acme'), fc.constant('tools.call'), fc.constant('😀'.repeat(200)), fc.constant([]),
-  fc.constant(['admin']), fc.constant(['Bad Role']), fc.constant({}), fc.constant({ k: 1 }), fc.constant([1, 2]),
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(''),
+  fc.constant('x'.repeat(300)),
+  fc.constant('ACME'),
+  fc.constant('acme'),
+  fc.constant('tools.call'),
+  fc.constant('😀'.repeat(200)),
+  fc.constant([]),
+  fc.constant(['admin']),
+  fc.constant(['Bad Role']),
+  fc.constant({}),
+  fc.constant({ k: 1 }),
+  fc.constant([1, 2]),
   fc.constant(Array.from({ length: 65 }, () => 'r')),
 );
 const paths = [
-  ['subject'], ['subject', 'id'], ['subject', 'roles'], ['subject', 'tenants'], ['subject', 'attributes'], ['subject', 'extra'],
-  ['tenantId'], ['resource'], ['resource', 'type'], ['resource', 'id'], ['resource', 'owner'], ['resource', 'attributes'],
-  ['resource', 'extra'], ['action'], ['context'], ['extra'],
+  ['subject'],
+  ['subject', 'id'],
+  ['subject', 'roles'],
+  ['subject', 'tenants'],
+  ['subject', 'attributes'],
+  ['subject', 'extra'],
+  ['tenantId'],
+  ['resource'],
+  ['resource', 'type'],
+  ['resource', 'id'],
+  ['resource', 'owner'],
+  ['resource', 'attributes'],
+  ['resource', 'extra'],
+  ['action'],
+  ['context'],
+  ['extra'],
 ];
 
 function mutate(base: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
@@ -45,7 +71,10 @@ describe('hand-written decision request validation', () => {
         let value: Record<string, unknown> = valid();
         for (const [path, v] of edits) value = mutate(value, path, v);
         const ours = decisionRequestViolations(value).length === 0;
-        const theirs = await validatePayload(DecisionEvaluateRequest, value).then(() => true, () => false);
+        const theirs = await validatePayload(DecisionEvaluateRequest, value).then(
+          () => true,
+          () => false,
+        );
         assert.equal(ours, theirs, JSON.stringify({ value, ours: decisionRequestViolations(value) }));
       }),
       { numRuns: 1500 },

@@ -59,9 +59,11 @@ export function decisionRequestViolations(value: unknown, path = ''): Violation[
   if (!isObject(resource)) out.push({ path: `${path}resource`, message: 'must be an object' });
   else {
     unknownKeys(resource, RESOURCE_KEYS, `${path}resource.`, out);
-    if (!matches(resource['type'], POLICY_RESOURCE_TYPE_PATTERN)) out.push({ path: `${path}resource.type`, message: 'must be a resource type' });
+    if (!matches(resource['type'], POLICY_RESOURCE_TYPE_PATTERN))
+      out.push({ path: `${path}resource.type`, message: 'must be a resource type' });
     for (const k of ['id', 'owner']) {
-      if (!absent(resource[k]) && !isText(resource[k], 256)) out.push({ path: `${path}resource.${k}`, message: 'must be a string of 1-256 characters' });
+      if (!absent(resource[k]) && !isText(resource[k], 256))
+        out.push({ path: `${path}resource.${k}`, message: 'must be a string of 1-256 characters' });
     }
     if (!absent(resource['attributes']) && !isObject(resource['attributes'])) {
       out.push({ path: `${path}resource.attributes`, message: 'must be an object' });
@@ -76,9 +78,13 @@ export function decisionRequestViolations(value: unknown, path = ''): Violation[
 export function parseDecisionBatch(requests: readonly unknown[]): DecisionInput[] {
   const violations = requests.flatMap((r, i) => decisionRequestViolations(r, `requests.${i}.`));
   if (violations.length) {
-    throw new DomainError(ErrorCode.VALIDATION_FAILED, `Invalid payload: ${[...new Set(violations.map((v) => v.path))].slice(0, 20).join(', ')}`, {
-      violations: violations.slice(0, 100),
-    });
+    throw new DomainError(
+      ErrorCode.VALIDATION_FAILED,
+      `Invalid payload: ${[...new Set(violations.map((v) => v.path))].slice(0, 20).join(', ')}`,
+      {
+        violations: violations.slice(0, 100),
+      },
+    );
   }
   return requests as DecisionInput[];
 }

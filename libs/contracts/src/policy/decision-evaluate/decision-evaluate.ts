@@ -1,16 +1,7 @@
 // class-transformer's @Type reads design-time types; the contracts load without Nest in clients and tests.
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsObject,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 
 /** Tenant id shape (the tenancy lib's TENANT_ID_PATTERN; contracts cannot import it). */
