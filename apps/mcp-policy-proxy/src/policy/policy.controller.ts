@@ -127,7 +127,7 @@ export class PolicyController {
     return this.audit.verify(request.pageSize);
   }
 
-  @EventPattern<Record<typeof PolicyChanged.subject, CloudEvent<PolicyChangedEvent>>>(PolicyChanged.subject)
+  @EventPattern<string>(PolicyChanged.subject)
   async onPolicyChanged(@Payload() event: CloudEvent<PolicyChangedEvent>): Promise<void> {
     await this.live.advance(event.data.version, event.data.changes as PolicyChange[]);
   }
