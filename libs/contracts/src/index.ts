@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './rpc.js';
 export * from './cloudevent.js';
+export * from './tenant-id-pattern.js';
 export * from './platform/index.js';
 export * from './config/index.js';
 export * from './policy/index.js';

@@ -1,4 +1,6 @@
-import { DomainError, ErrorCode } from '#contracts';
+import { DomainError, ErrorCode, TENANT_ID_PATTERN } from '#contracts';
+
+export { TENANT_ID_PATTERN };
 
 declare const tenantIdBrand: unique symbol;
 /** A tenant id that passed validation. Only `parseTenantId` makes one, so holding it is proof. */
@@ -8,11 +10,6 @@ declare const schemaBrand: unique symbol;
 /** A Postgres schema name derived from a validated tenant id (or a validated explicit name). */
 export type TenantSchema = string & { readonly [schemaBrand]: true };
 
-/**
- * Lower-case letters, digits and inner hyphens, 2–40 characters (`tenant-123`, `acme`). Tight on
- * purpose: the id becomes part of a schema name, a Redis key and a NATS subject token.
- */
-export const TENANT_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])$/;
 const SCHEMA_PATTERN = /^tenant_[a-z0-9_]{1,48}$/;
 
 export function isTenantId(value: unknown): value is TenantId {
