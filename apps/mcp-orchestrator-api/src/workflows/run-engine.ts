@@ -14,7 +14,7 @@ import { RegistryService } from '../registry/registry.service.js';
 import { DEFAULT_RETRY, retryDelayMs } from './backoff.js';
 import { LIMITS, readySteps, topologicalOrder, validateDefinition, type StepDefinition, type StepStatus, type WorkflowDefinition } from './definition.js';
 import { resolveTemplate, type MappingContext } from './mapping.js';
-import { StepQueue, type StepMessage } from './step-queue.js';
+import { StepQueue, type StepMessage, type WorkMessage } from './step-queue.js';
 import { runInfo, WorkflowRepository, workflowInfo, type ErrorJson, type RunRow, type StepRow } from './workflow.repository.js';
 
 type Outcome = { ok: true; output: unknown } | { ok: false; error: ErrorJson; retryable: boolean };
@@ -67,7 +67,7 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async onApplicationBootstrap(): Promise<void> {
     await this.queue.setup();
-    await this.queue.consume(this.env.STEP_CONCURRENCY, (m, raw) => this.handle(m, raw));
+    await this.queue.consume(this.env.STEP_CONCURRENCY, (m, raw) => (m.kind === 'job' ? this.jobs.handle(m, raw) : this.handle(m, raw)));
     this.sweepTimer = setInterval(() => void this.sweep(), this.env.STEP_SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
     void this.sweep();

@@ -4,13 +4,15 @@ import { APP_ENV } from '#env';
 import { decodeJson, encodeJson, NatsClient } from '#messaging';
 import type { OrchestratorApiEnv } from '../env.js';
 
-export interface StepMessage { tenantId: string; runId: string; stepId: string; attempt: number }
+export interface StepMessage { kind?: 'step'; tenantId: string; runId: string; stepId: string; attempt: number }
+export interface JobMessage { kind: 'job'; tenantId: string; jobId: string; attempt: number }
+export type WorkMessage = StepMessage | JobMessage;
 
-const STEP_SUBJECT = 'orchestrator.steps';
+const STEP_SUBJECT = 'orchestrator.work';
 const DURABLE = 'orchestrator-steps';
 
 /**
- * The JetStream work queue of workflow steps: one message per step attempt, explicit ack, bounded
+ * The JetStream work queue of workflow steps and inference jobs: one message per step attempt (or job), explicit ack, bounded
  * redelivery (STEP_MAX_DELIVER), redelivered after STEP_ACK_WAIT_MS unless the handler reports
  * progress. Publishing uses the attempt key as Nats-Msg-Id so a re-publish (sweep after a crash)
  * within the duplicate window is dropped by the server.
@@ -50,14 +52,13 @@ export class StepQueue implements OnApplicationShutdown {
     this.js = this.nats.connection.jetstream();
   }
 
-  async publish(m: StepMessage): Promise<void> {
-    await this.js!.publish(this.nats.subject(`${STEP_SUBJECT}.${m.tenantId}`), encodeJson(m), {
-      msgID: `${m.tenantId}:${m.runId}:${m.stepId}:${m.attempt}`,
-    });
+  async publish(m: WorkMessage): Promise<void> {
+    const id = m.kind === 'job' ? `job:${m.jobId}` : `${m.runId}:${m.stepId}`;
+    await this.js!.publish(this.nats.subject(`${STEP_SUBJECT}.${m.tenantId}`), encodeJson(m), { msgID: `${m.tenantId}:${id}:${m.attempt}` });
   }
 
   /** Hands messages to `handle`, at most `concurrency` at a time; `handle` acks/naks itself. */
-  async consume(concurrency: number, handle: (m: StepMessage, raw: JsMsg) => Promise<void>): Promise<void> {
+  async consume(concurrency: number, handle: (m: WorkMessage, raw: JsMsg) => Promise<void>): Promise<void> {
     const consumer = await this.js!.consumers.get(this.streamName, DURABLE);
     this.messages = await consumer.consume({ max_messages: concurrency });
     let running = 0;
@@ -66,10 +67,10 @@ export class StepQueue implements OnApplicationShutdown {
       for await (const msg of this.messages!) {
         if (running >= concurrency) await new Promise<void>((r) => waiters.push(r));
         running++;
-        const body = decodeJson(msg.data) as StepMessage;
+        const body = decodeJson(msg.data) as WorkMessage;
         void handle(body, msg)
           .catch((err: unknown) => {
-            this.log.error({ msg: 'step handler failed; message will be redelivered', err: (err as Error).message, runId: body?.runId, stepId: body?.stepId });
+            this.log.error({ msg: 'step handler failed; message will be redelivered', err: (err as Error).message, subject: msg.subject });
             msg.nak(1000);
           })
           .finally(() => { running--; waiters.shift()?.(); });
