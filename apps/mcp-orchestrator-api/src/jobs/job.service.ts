@@ -10,7 +10,7 @@ import type { OrchestratorApiEnv } from '../env.js';
 import { OrchestratorDb, type Sql } from '../persistence/orchestrator-db.js';
 import { CallCancellation } from '../registry/call-cancellation.js';
 import { NatsRelay } from '../relay/nats-relay.js';
-import { InferenceScheduler } from '../scheduler/scheduler.port.js';
+import { InferenceScheduler, type Placement } from '../scheduler/scheduler.port.js';
 import { recordUsage } from '../usage/usage.repository.js';
 import { StepQueue, type JobMessage } from '../workflows/step-queue.js';
 import { chatCompletion, type ChatMessage } from './openai-client.js';
@@ -143,17 +143,20 @@ export class JobService implements OnModuleInit {
 
   private async execute(tenantId: TenantId, row: JobRow, signal: AbortSignal, relay?: NatsRelay): Promise<JobInfo> {
     const started = performance.now();
-    const placement = await this.scheduler.place({
-      jobId: row.id, tenantId, tier: row.tier, model: row.model, priority: row.priority, promptTokens: estimateTokens(row.input.messages),
-      maxOutputTokens: row.max_output_tokens, resources: row.resources, spotTolerant: false,
-    }, signal);
+    let placement: Placement | undefined;
     try {
+      const placed = await this.scheduler.place({
+        jobId: row.id, tenantId, tier: row.tier, model: row.model, priority: row.priority, promptTokens: estimateTokens(row.input.messages),
+        maxOutputTokens: row.max_output_tokens, resources: row.resources, spotTolerant: false,
+      }, signal);
+      placement = placed;
       await this.db.tenant(tenantId, (sql) => sql.query(
-        `UPDATE orch_jobs SET pool = $2, node = $3, backend_url = $4 WHERE id = $1`, [row.id, placement.pool, placement.node, placement.backendUrl]));
-      this.jobEvent(tenantId, row.id, 'running', placement.pool);
-      const result = await this.cancellation.track(`job-preempt:${row.id}`, (preempt) => chatCompletion(placement.backendUrl, {
+        `UPDATE orch_jobs SET pool = $2, node = $3, backend_url = $4 WHERE id = $1`, [row.id, placed.pool, placed.node, placed.backendUrl]));
+      this.jobEvent(tenantId, row.id, 'running', placed.pool);
+      const result = await this.cancellation.track(`job-preempt:${row.id}`, (preempt) => chatCompletion(placed.backendUrl, {
         model: row.model, messages: row.input.messages, maxTokens: row.max_output_tokens, stream: row.stream || relay !== undefined,
       }, { signal: AbortSignal.any([signal, preempt, AbortSignal.timeout(this.env.INFERENCE_TIMEOUT_MS)]), onDelta: relay ? (t) => relay.delta(t) : undefined }), signal);
+      const pool = placed.pool;
       const finished = await this.db.tenant(tenantId, async (sql) => {
         const rows = await sql.query<JobRow>(
           `UPDATE orch_jobs SET status = 'succeeded', output = $2, prompt_tokens = $3, completion_tokens = $4, finished_at = now()
@@ -164,7 +167,7 @@ export class JobService implements OnModuleInit {
         }
         return rows[0] ?? (await this.row(sql, row.id))!;
       });
-      this.jobEvent(tenantId, row.id, finished.status, placement.pool);
+      this.jobEvent(tenantId, row.id, finished.status, pool);
       this.wake(row.id);
       if (finished.status !== 'succeeded') throw cancelledError('job', { jobId: row.id });
       return jobInfo(finished);
@@ -176,7 +179,7 @@ export class JobService implements OnModuleInit {
           const rows = await sql.query(`UPDATE orch_jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status = 'running' RETURNING id`, [row.id, JSON.stringify(body)]);
           if (rows.length) await recordUsage(sql, { kind: 'inference', subject: row.model, error: true, latencyMs: performance.now() - started });
         });
-        this.jobEvent(tenantId, row.id, 'failed', placement.pool);
+        this.jobEvent(tenantId, row.id, 'failed', placement?.pool);
         this.wake(row.id);
       }
       throw error;
