@@ -20,15 +20,21 @@ import { WorkflowController } from './workflows/workflow.controller.js';
   imports: [DatabaseModule.forApp(orchestratorDataSourceSpec)],
   controllers: [RegistryController, WorkflowController, JobController, UsageController],
   providers: [
-    OrchestratorDb, RegistryService, CallCancellation, StepQueue, RunEngine, JobService,
+    OrchestratorDb,
+    RegistryService,
+    CallCancellation,
+    StepQueue,
+    RunEngine,
+    JobService,
     // Until the scheduler's module binds its own InferenceScheduler, placement comes from a pools file
     // (or every model on the local test backend).
     {
       provide: InferenceScheduler,
       inject: [APP_ENV],
-      useFactory: (env: OrchestratorApiEnv) => env.INFERENCE_POOLS_FILE
-        ? StaticPlacement.fromFile(env.INFERENCE_POOLS_FILE)
-        : new StaticPlacement([{ name: 'local', nodes: ['local-0'], backends: { '*': env.INFERENCE_DEFAULT_BACKEND_URL } }]),
+      useFactory: (env: OrchestratorApiEnv) =>
+        env.INFERENCE_POOLS_FILE
+          ? StaticPlacement.fromFile(env.INFERENCE_POOLS_FILE)
+          : new StaticPlacement([{ name: 'local', nodes: ['local-0'], backends: { '*': env.INFERENCE_DEFAULT_BACKEND_URL } }]),
     },
   ],
 })

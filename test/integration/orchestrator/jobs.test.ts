@@ -8,8 +8,15 @@ import type { JobInfo, RunInfo, UsageRow } from '#contracts';
 import { startInferenceBackend, type Upstream } from '../../support/upstreams.js';
 import { as, fails, ok } from './helpers.js';
 
-interface BackendStats { name: string; requests: number; streamed: number; promptTokens: number; completionTokens: number }
-const stats = async (b: Upstream): Promise<BackendStats> => (await fetch(`http://127.0.0.1:${b.port}/stats`)).json() as Promise<BackendStats>;
+interface BackendStats {
+  name: string;
+  requests: number;
+  streamed: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+const stats = async (b: Upstream): Promise<BackendStats> =>
+  (await fetch(`http://127.0.0.1:${b.port}/stats`)).json() as Promise<BackendStats>;
 
 describe('orchestrator inference jobs on OpenAI-compatible backends', () => {
   let platform: TestPlatform;
@@ -18,13 +25,21 @@ describe('orchestrator inference jobs on OpenAI-compatible backends', () => {
   let cpu: Upstream;
 
   before(async () => {
-    [gpu, cpu] = await Promise.all([startInferenceBackend('gpu-pool', { latencyMs: 20 }), startInferenceBackend('standard-pool', { latencyMs: 20 })]);
+    [gpu, cpu] = await Promise.all([
+      startInferenceBackend('gpu-pool', { latencyMs: 20 }),
+      startInferenceBackend('standard-pool', { latencyMs: 20 }),
+    ]);
     const dir = mkdtempSync(join(tmpdir(), 'orch-pools-'));
     const poolsFile = join(dir, 'pools.json');
-    writeFileSync(poolsFile, JSON.stringify({ pools: [
-      { name: 'gpu', nodes: ['gpu-node-1', 'gpu-node-2'], backends: { 'llama-70b': gpu.url } },
-      { name: 'standard', nodes: ['std-node-1'], backends: { 'small-model': cpu.url } },
-    ] }));
+    writeFileSync(
+      poolsFile,
+      JSON.stringify({
+        pools: [
+          { name: 'gpu', nodes: ['gpu-node-1', 'gpu-node-2'], backends: { 'llama-70b': gpu.url } },
+          { name: 'standard', nodes: ['std-node-1'], backends: { 'small-model': cpu.url } },
+        ],
+      }),
+    );
     platform = await TestPlatform.create();
     await platform.start('mcp-orchestrator-api', { REGISTRY_REFRESH_INTERVAL_MS: '0', INFERENCE_POOLS_FILE: poolsFile });
     nats = await NatsTestClient.connect(platform.namespace.subjectPrefix);
@@ -42,9 +57,19 @@ describe('orchestrator inference jobs on OpenAI-compatible backends', () => {
 
   it('a synchronous job runs on the backend of the pool it was placed on and its token usage is recorded', async () => {
     const before = await stats(gpu);
-    const job = await ok<JobInfo>(nats, 'orchestrator.job.submit', {
-      ...as('acme'), model: 'llama-70b', messages: [{ role: 'user', content: 'tell me about pools' }], maxOutputTokens: 64, wait: true, waitTimeoutMs: 15_000,
-    }, 20_000);
+    const job = await ok<JobInfo>(
+      nats,
+      'orchestrator.job.submit',
+      {
+        ...as('acme'),
+        model: 'llama-70b',
+        messages: [{ role: 'user', content: 'tell me about pools' }],
+        maxOutputTokens: 64,
+        wait: true,
+        waitTimeoutMs: 15_000,
+      },
+      20_000,
+    );
     assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
     assert.equal(job.placement?.pool, 'gpu');
     assert.match(job.placement!.node, /^gpu-node-/);
@@ -67,29 +92,59 @@ describe('orchestrator inference jobs on OpenAI-compatible backends', () => {
     const relaySubject = 'orchestrator.relay.testjob0001';
     const deltas = nats.collect(relaySubject);
     const queued = await ok<JobInfo>(nats, 'orchestrator.job.submit', {
-      ...as('acme'), model: 'small-model', messages: [{ role: 'user', content: 'stream these words please' }], stream: true, relaySubject,
+      ...as('acme'),
+      model: 'small-model',
+      messages: [{ role: 'user', content: 'stream these words please' }],
+      stream: true,
+      relaySubject,
     });
     assert.equal(queued.status, 'queued');
-    const done = await eventually(async () => {
-      const j = await ok<JobInfo>(nats, 'orchestrator.job.get', { ...as('acme'), jobId: queued.id });
-      return j.status === 'succeeded' ? j : undefined;
-    }, 15_000, 100);
+    const done = await eventually(
+      async () => {
+        const j = await ok<JobInfo>(nats, 'orchestrator.job.get', { ...as('acme'), jobId: queued.id });
+        return j.status === 'succeeded' ? j : undefined;
+      },
+      15_000,
+      100,
+    );
     assert.equal(done.placement?.pool, 'standard');
     assert.equal((await stats(cpu)).streamed, 1);
-    const text = (deltas.messages as { type: string; callId: string; params: { text: string } }[]).filter((d) => d.type === 'delta' && d.callId === queued.id).map((d) => d.params.text).join('');
+    const text = (deltas.messages as { type: string; callId: string; params: { text: string } }[])
+      .filter((d) => d.type === 'delta' && d.callId === queued.id)
+      .map((d) => d.params.text)
+      .join('');
     assert.equal(text, done.output!.content);
     deltas.stop();
   });
 
   it('an inference step in a workflow runs through the same placement', async () => {
-    await ok(nats, 'orchestrator.workflow.create', { ...as('acme'), name: 'summarize', definition: { steps: [
-      { id: 'llm', kind: 'inference', inference: { model: 'llama-70b', maxOutputTokens: 16 }, input: { messages: [{ role: 'user', content: { $ref: 'input.text' } }] } },
-    ] } });
-    const started = await ok<RunInfo>(nats, 'orchestrator.run.start', { ...as('acme'), workflow: 'summarize', input: { text: 'hello workflow' } });
-    const run = await eventually(async () => {
-      const r = await ok<RunInfo>(nats, 'orchestrator.run.get', { ...as('acme'), runId: started.id });
-      return r.status !== 'running' ? r : undefined;
-    }, 15_000, 100);
+    await ok(nats, 'orchestrator.workflow.create', {
+      ...as('acme'),
+      name: 'summarize',
+      definition: {
+        steps: [
+          {
+            id: 'llm',
+            kind: 'inference',
+            inference: { model: 'llama-70b', maxOutputTokens: 16 },
+            input: { messages: [{ role: 'user', content: { $ref: 'input.text' } }] },
+          },
+        ],
+      },
+    });
+    const started = await ok<RunInfo>(nats, 'orchestrator.run.start', {
+      ...as('acme'),
+      workflow: 'summarize',
+      input: { text: 'hello workflow' },
+    });
+    const run = await eventually(
+      async () => {
+        const r = await ok<RunInfo>(nats, 'orchestrator.run.get', { ...as('acme'), runId: started.id });
+        return r.status !== 'running' ? r : undefined;
+      },
+      15_000,
+      100,
+    );
     assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
     const out = run.steps![0]!.output as { content: string; placement: { pool: string } };
     assert.equal(out.placement.pool, 'gpu');
@@ -97,7 +152,12 @@ describe('orchestrator inference jobs on OpenAI-compatible backends', () => {
   });
 
   it('a model no pool serves fails the job with a typed error; another tenant cannot see or cancel jobs', async () => {
-    const failed = await ok<JobInfo>(nats, 'orchestrator.job.submit', { ...as('acme'), model: 'unknown-model', messages: [{ role: 'user', content: 'x' }], wait: true });
+    const failed = await ok<JobInfo>(nats, 'orchestrator.job.submit', {
+      ...as('acme'),
+      model: 'unknown-model',
+      messages: [{ role: 'user', content: 'x' }],
+      wait: true,
+    });
     assert.equal(failed.status, 'failed');
     assert.equal(failed.error?.code, 'SERVICE_UNAVAILABLE');
     const mine = await ok<{ items: JobInfo[] }>(nats, 'orchestrator.job.list', as('acme'));

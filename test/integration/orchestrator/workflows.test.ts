@@ -6,10 +6,14 @@ import { counterStats, startCounter, type Upstream } from '../../support/upstrea
 import { as, fails, ok } from './helpers.js';
 
 async function finished(nats: NatsTestClient, tenant: string, runId: string, timeoutMs = 20_000): Promise<RunInfo> {
-  return eventually(async () => {
-    const run = await ok<RunInfo>(nats, 'orchestrator.run.get', { ...as(tenant), runId });
-    return run.status !== 'running' ? run : undefined;
-  }, timeoutMs, 100);
+  return eventually(
+    async () => {
+      const run = await ok<RunInfo>(nats, 'orchestrator.run.get', { ...as(tenant), runId });
+      return run.status !== 'running' ? run : undefined;
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 describe('orchestrator durable workflows (Postgres + JetStream + real MCP upstream)', () => {
@@ -22,7 +26,8 @@ describe('orchestrator durable workflows (Postgres + JetStream + real MCP upstre
     platform = await TestPlatform.create();
     await platform.start('mcp-orchestrator-api', { REGISTRY_REFRESH_INTERVAL_MS: '0', STEP_ACK_WAIT_MS: '3000' });
     nats = await NatsTestClient.connect(platform.namespace.subjectPrefix);
-    for (const tenant of ['acme', 'globex']) await ok(nats, 'orchestrator.server.register', { ...as(tenant), server: 'counter', url: counter.url });
+    for (const tenant of ['acme', 'globex'])
+      await ok(nats, 'orchestrator.server.register', { ...as(tenant), server: 'counter', url: counter.url });
   });
 
   after(async () => {
@@ -38,11 +43,25 @@ describe('orchestrator durable workflows (Postgres + JetStream + real MCP upstre
   it('a three-step workflow with a fan-out completes with outputs wired through, step by step inspectable', async () => {
     const events = nats.collect('events.orchestrator.run.changed');
     const wf = await ok<WorkflowInfo>(nats, 'orchestrator.workflow.create', {
-      ...as('acme'), name: 'fan-out', definition: {
+      ...as('acme'),
+      name: 'fan-out',
+      definition: {
         steps: [
           { id: 'a', kind: 'tool', tool: { server: 'counter', name: 'add' }, input: { a: { $ref: 'input.x' }, b: 1 } },
-          { id: 'b', kind: 'tool', dependsOn: ['a'], tool: { server: 'counter', name: 'add' }, input: { a: { $ref: 'steps.a.output.sum' }, b: 10 } },
-          { id: 'c', kind: 'tool', dependsOn: ['a'], tool: { server: 'counter', name: 'add' }, input: { a: { $ref: 'steps.a.output.sum' }, b: 100 } },
+          {
+            id: 'b',
+            kind: 'tool',
+            dependsOn: ['a'],
+            tool: { server: 'counter', name: 'add' },
+            input: { a: { $ref: 'steps.a.output.sum' }, b: 10 },
+          },
+          {
+            id: 'c',
+            kind: 'tool',
+            dependsOn: ['a'],
+            tool: { server: 'counter', name: 'add' },
+            input: { a: { $ref: 'steps.a.output.sum' }, b: 100 },
+          },
         ],
         output: { left: { $ref: 'steps.b.output.sum' }, right: { $ref: 'steps.c.output.sum' } },
       },
@@ -58,18 +77,31 @@ describe('orchestrator durable workflows (Postgres + JetStream + real MCP upstre
     assert.deepEqual(steps.b!.input, { a: 6, b: 10 });
     assert.deepEqual(steps.c!.output, { sum: 106 });
     assert.ok(run.steps!.every((s) => s.status === 'succeeded' && s.attempts.length === 1 && s.attempts[0]!.status === 'succeeded'));
-    await eventually(() => (events.messages as { data: { runId: string; status: string }; tenantid: string }[])
-      .some((e) => e.data.runId === started.id && e.data.status === 'succeeded' && e.tenantid === 'acme'), 5_000);
+    await eventually(
+      () =>
+        (events.messages as { data: { runId: string; status: string }; tenantid: string }[]).some(
+          (e) => e.data.runId === started.id && e.data.status === 'succeeded' && e.tenantid === 'acme',
+        ),
+      5_000,
+    );
     events.stop();
   });
 
   it('a failing step retries with exponential backoff, then fails the run with the step error', async () => {
     await ok(nats, 'orchestrator.workflow.create', {
-      ...as('acme'), name: 'flaky', definition: {
+      ...as('acme'),
+      name: 'flaky',
+      definition: {
         steps: [
           { id: 'first', kind: 'tool', tool: { server: 'counter', name: 'add' }, input: { a: 1, b: 1 } },
-          { id: 'boom', kind: 'tool', dependsOn: ['first'], tool: { server: 'counter', name: 'fail' }, input: { message: 'disk on fire' },
-            retry: { maxAttempts: 3, initialDelayMs: 300, multiplier: 2, maxDelayMs: 5000 } },
+          {
+            id: 'boom',
+            kind: 'tool',
+            dependsOn: ['first'],
+            tool: { server: 'counter', name: 'fail' },
+            input: { message: 'disk on fire' },
+            retry: { maxAttempts: 3, initialDelayMs: 300, multiplier: 2, maxDelayMs: 5000 },
+          },
           { id: 'never', kind: 'tool', dependsOn: ['boom'], tool: { server: 'counter', name: 'add' }, input: { a: 1, b: 1 } },
         ],
       },
@@ -81,7 +113,10 @@ describe('orchestrator durable workflows (Postgres + JetStream + real MCP upstre
     assert.match(run.error!.message, /boom.*disk on fire/);
     const boom = run.steps!.find((s) => s.stepId === 'boom')!;
     assert.equal(boom.status, 'failed');
-    assert.deepEqual(boom.attempts.map((a) => a.status), ['failed', 'failed', 'failed']);
+    assert.deepEqual(
+      boom.attempts.map((a) => a.status),
+      ['failed', 'failed', 'failed'],
+    );
     assert.equal(run.steps!.find((s) => s.stepId === 'never')!.status, 'cancelled');
     const attempts = (await counterStats(counter)).failAttempts.filter((f) => f.key.includes(started.id)).map((f) => f.at);
     assert.equal(attempts.length, 3);
@@ -94,10 +129,14 @@ describe('orchestrator durable workflows (Postgres + JetStream + real MCP upstre
 
   it('an invalid definition is rejected with every problem listed', async () => {
     const err = await fails(nats, 'orchestrator.workflow.create', {
-      ...as('acme'), name: 'cyclic', definition: { steps: [
-        { id: 'a', kind: 'tool', tool: { server: 'counter', name: 'add' }, dependsOn: ['b'] },
-        { id: 'b', kind: 'tool', tool: { server: 'counter', name: 'add' }, dependsOn: ['a'] },
-      ] },
+      ...as('acme'),
+      name: 'cyclic',
+      definition: {
+        steps: [
+          { id: 'a', kind: 'tool', tool: { server: 'counter', name: 'add' }, dependsOn: ['b'] },
+          { id: 'b', kind: 'tool', tool: { server: 'counter', name: 'add' }, dependsOn: ['a'] },
+        ],
+      },
     });
     assert.equal(err.code, 'VALIDATION_FAILED');
     assert.deepEqual(err.details?.problems, ['steps: dependencies form a cycle']);
@@ -105,29 +144,49 @@ describe('orchestrator durable workflows (Postgres + JetStream + real MCP upstre
 
   it('a run can be cancelled while a step is in flight; nested workflows run as child runs', async () => {
     await ok(nats, 'orchestrator.workflow.create', {
-      ...as('acme'), name: 'slow', definition: { steps: [{ id: 'wait', kind: 'tool', tool: { server: 'counter', name: 'count' }, input: { delayMs: 5000 } }] },
+      ...as('acme'),
+      name: 'slow',
+      definition: { steps: [{ id: 'wait', kind: 'tool', tool: { server: 'counter', name: 'count' }, input: { delayMs: 5000 } }] },
     });
     const slow = await ok<RunInfo>(nats, 'orchestrator.run.start', { ...as('acme'), workflow: 'slow' });
-    await eventually(async () => (await ok<RunInfo>(nats, 'orchestrator.run.get', { ...as('acme'), runId: slow.id })).steps!.some((s) => s.status === 'running'), 5_000);
+    await eventually(
+      async () =>
+        (await ok<RunInfo>(nats, 'orchestrator.run.get', { ...as('acme'), runId: slow.id })).steps!.some((s) => s.status === 'running'),
+      5_000,
+    );
     const cancelled = await ok<RunInfo>(nats, 'orchestrator.run.cancel', { ...as('acme'), runId: slow.id });
     assert.equal(cancelled.status, 'cancelled');
     assert.equal(cancelled.steps![0]!.status, 'cancelled');
     assert.equal((await fails(nats, 'orchestrator.run.cancel', { ...as('acme'), runId: slow.id })).code, 'CONFLICT');
 
     await ok(nats, 'orchestrator.workflow.create', {
-      ...as('acme'), name: 'parent', definition: { steps: [
-        { id: 'child', kind: 'workflow', workflow: { name: 'fan-out' }, input: { x: { $ref: 'input.n' } } },
-        { id: 'after', kind: 'tool', dependsOn: ['child'], tool: { server: 'counter', name: 'add' }, input: { a: { $ref: 'steps.child.output.left' }, b: 0 } },
-      ] },
+      ...as('acme'),
+      name: 'parent',
+      definition: {
+        steps: [
+          { id: 'child', kind: 'workflow', workflow: { name: 'fan-out' }, input: { x: { $ref: 'input.n' } } },
+          {
+            id: 'after',
+            kind: 'tool',
+            dependsOn: ['child'],
+            tool: { server: 'counter', name: 'add' },
+            input: { a: { $ref: 'steps.child.output.left' }, b: 0 },
+          },
+        ],
+      },
     });
-    const parent = await finished(nats, 'acme', (await ok<RunInfo>(nats, 'orchestrator.run.start', { ...as('acme'), workflow: 'parent', input: { n: 1 } })).id);
+    const parent = await finished(
+      nats,
+      'acme',
+      (await ok<RunInfo>(nats, 'orchestrator.run.start', { ...as('acme'), workflow: 'parent', input: { n: 1 } })).id,
+    );
     assert.equal(parent.status, 'succeeded', JSON.stringify(parent.error));
     assert.deepEqual(parent.steps!.find((s) => s.stepId === 'after')!.output, { sum: 12 });
     const childId = parent.steps!.find((s) => s.stepId === 'child')!.childRunId!;
     assert.equal((await ok<RunInfo>(nats, 'orchestrator.run.get', { ...as('acme'), runId: childId })).parentRunId, parent.id);
   });
 
-  it("runs are listed and filtered per tenant; another tenant can neither see nor touch them", async () => {
+  it('runs are listed and filtered per tenant; another tenant can neither see nor touch them', async () => {
     const list = await ok<{ items: RunInfo[] }>(nats, 'orchestrator.run.list', { ...as('acme'), status: 'failed' });
     assert.ok(list.items.length >= 1 && list.items.every((r) => r.status === 'failed'));
     const byWorkflow = await ok<{ items: RunInfo[] }>(nats, 'orchestrator.run.list', { ...as('acme'), workflow: 'fan-out' });

@@ -1,6 +1,17 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { DomainError, ErrorCode, JobCancel, JobGet, JobList, JobSubmit, type JobCancelRequest, type JobGetRequest, type JobListRequest, type JobSubmitRequest } from '#contracts';
+import {
+  DomainError,
+  ErrorCode,
+  JobCancel,
+  JobGet,
+  JobList,
+  JobSubmit,
+  type JobCancelRequest,
+  type JobGetRequest,
+  type JobListRequest,
+  type JobSubmitRequest,
+} from '#contracts';
 import { actorOf } from '../registry/registry.controller.js';
 import { decodeCursor, encodeCursor } from '../workflows/workflow.repository.js';
 import { JobService } from './job.service.js';
@@ -27,7 +38,10 @@ export class JobController {
     const limit = req.limit ?? 50;
     const rows = await this.jobs.list(actorOf(req).tenantId, { status: req.status, limit, cursor });
     const last = rows.at(-1);
-    return { items: rows.map(this.jobs.toInfo), ...(rows.length === limit && last ? { nextCursor: encodeCursor(last.created_at, last.id) } : {}) };
+    return {
+      items: rows.map(this.jobs.toInfo),
+      ...(rows.length === limit && last ? { nextCursor: encodeCursor(last.created_at, last.id) } : {}),
+    };
   }
 
   @MessagePattern(JobCancel.subject)

@@ -33,11 +33,20 @@ export class StaticPlacement extends InferenceScheduler {
   async place(req: PlacementRequest): Promise<Placement> {
     const pool = this.pools.find((p) => p.backends[req.model]) ?? this.pools.find((p) => p.backends['*']);
     if (!pool) throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `No pool serves model "${req.model}"`, { model: req.model });
-    const node = pool.nodes.reduce((a, b) => ((this.busy.get(`${pool.name}/${b}`) ?? 0) < (this.busy.get(`${pool.name}/${a}`) ?? 0) ? b : a));
+    const node = pool.nodes.reduce((a, b) =>
+      (this.busy.get(`${pool.name}/${b}`) ?? 0) < (this.busy.get(`${pool.name}/${a}`) ?? 0) ? b : a,
+    );
     const key = `${pool.name}/${node}`;
     this.busy.set(key, (this.busy.get(key) ?? 0) + 1);
     this.placed.set(req.jobId, key);
-    return { jobId: req.jobId, pool: pool.name, node, backendUrl: (pool.backends[req.model] ?? pool.backends['*'])!, warm: true, predictedWaitMs: 0 };
+    return {
+      jobId: req.jobId,
+      pool: pool.name,
+      node,
+      backendUrl: (pool.backends[req.model] ?? pool.backends['*'])!,
+      warm: true,
+      predictedWaitMs: 0,
+    };
   }
 
   release(jobId: string): void {

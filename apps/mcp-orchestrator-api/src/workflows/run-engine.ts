@@ -12,9 +12,17 @@ import { OrchestratorDb } from '../persistence/orchestrator-db.js';
 import { CallCancellation } from '../registry/call-cancellation.js';
 import { RegistryService } from '../registry/registry.service.js';
 import { DEFAULT_RETRY, retryDelayMs } from './backoff.js';
-import { LIMITS, readySteps, topologicalOrder, validateDefinition, type StepDefinition, type StepStatus, type WorkflowDefinition } from './definition.js';
+import {
+  LIMITS,
+  readySteps,
+  topologicalOrder,
+  validateDefinition,
+  type StepDefinition,
+  type StepStatus,
+  type WorkflowDefinition,
+} from './definition.js';
 import { resolveTemplate, type MappingContext } from './mapping.js';
-import { StepQueue, type StepMessage, type WorkMessage } from './step-queue.js';
+import { StepQueue, type StepMessage } from './step-queue.js';
 import { runInfo, WorkflowRepository, workflowInfo, type ErrorJson, type RunRow, type StepRow } from './workflow.repository.js';
 
 type Outcome = { ok: true; output: unknown } | { ok: false; error: ErrorJson; retryable: boolean };
@@ -29,12 +37,16 @@ interface Effects {
 const noEffects = (): Effects => ({ dispatch: [], retries: [], events: [], compensations: [] });
 
 function errorJson(err: unknown): ErrorJson {
-  if (err instanceof DomainError) return err.details ? { code: err.code, message: err.message, details: err.details } : { code: err.code, message: err.message };
+  if (err instanceof DomainError)
+    return err.details ? { code: err.code, message: err.message, details: err.details } : { code: err.code, message: err.message };
   return { code: ErrorCode.INTERNAL, message: 'step failed unexpectedly' };
 }
 
 function toolErrorText(content: unknown[]): string {
-  const text = content.map((c) => (c && typeof c === 'object' && (c as { type?: string }).type === 'text' ? String((c as { text?: unknown }).text) : '')).join(' ').trim();
+  const text = content
+    .map((c) => (c && typeof c === 'object' && (c as { type?: string }).type === 'text' ? String((c as { text?: unknown }).text) : ''))
+    .join(' ')
+    .trim();
   return text.slice(0, 2000) || 'tool returned an error';
 }
 
@@ -81,7 +93,13 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
 
   // ---- API ----
 
-  async createWorkflow(tenantId: TenantId, name: string, definition: WorkflowDefinition, description: string | null, by: string): Promise<WorkflowInfo> {
+  async createWorkflow(
+    tenantId: TenantId,
+    name: string,
+    definition: WorkflowDefinition,
+    description: string | null,
+    by: string,
+  ): Promise<WorkflowInfo> {
     const problems = validateDefinition(definition);
     if (problems.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, `Invalid workflow definition: ${problems[0]}`, { problems });
     const row = await this.db.tenant(tenantId, (sql) => new WorkflowRepository(sql).createWorkflow(name, definition, description, by));
@@ -94,12 +112,16 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     return workflowInfo(row);
   }
 
-  async startRun(tenantId: TenantId, req: { workflow: string; version?: number; input?: Record<string, unknown>; by: string }): Promise<RunInfo> {
+  async startRun(
+    tenantId: TenantId,
+    req: { workflow: string; version?: number; input?: Record<string, unknown>; by: string },
+  ): Promise<RunInfo> {
     const effects = noEffects();
     const run = await this.db.tenant(tenantId, async (sql) => {
       const repo = new WorkflowRepository(sql);
       const wf = await repo.workflow(req.workflow, req.version);
-      if (!wf) throw new DomainError(ErrorCode.NOT_FOUND, `No workflow "${req.workflow}"`, { workflow: req.workflow, version: req.version });
+      if (!wf)
+        throw new DomainError(ErrorCode.NOT_FOUND, `No workflow "${req.workflow}"`, { workflow: req.workflow, version: req.version });
       return this.createRun(repo, tenantId, wf.name, wf.version, wf.definition, req.input ?? {}, req.by, effects);
     });
     await this.apply(effects);
@@ -122,7 +144,8 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
       const repo = new WorkflowRepository(sql);
       const run = await repo.run(runId, true);
       if (!run) throw new DomainError(ErrorCode.NOT_FOUND, `No run ${runId}`, { runId });
-      if (run.status !== 'running') throw new DomainError(ErrorCode.CONFLICT, `Run ${runId} already ${run.status}`, { runId, status: run.status });
+      if (run.status !== 'running')
+        throw new DomainError(ErrorCode.CONFLICT, `Run ${runId} already ${run.status}`, { runId, status: run.status });
       await this.cancelTree(repo, tenantId, run, cancelled, effects);
       return runInfo((await repo.run(runId))!, await repo.steps(runId), await repo.attempts(runId));
     });
@@ -133,10 +156,30 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
 
   // ---- run creation and state transitions (inside a tenant transaction) ----
 
-  private async createRun(repo: WorkflowRepository, tenantId: TenantId, name: string, version: number, def: WorkflowDefinition,
-    input: unknown, by: string, effects: Effects, parent?: { runId: string; stepId: string; depth: number }): Promise<RunRow> {
-    const run = await repo.insertRun({ id: randomUUID(), workflow: name, version, input, by, parentRunId: parent?.runId, parentStepId: parent?.stepId, depth: parent ? parent.depth + 1 : 0 },
-      def.steps.map((s) => s.id));
+  private async createRun(
+    repo: WorkflowRepository,
+    tenantId: TenantId,
+    name: string,
+    version: number,
+    def: WorkflowDefinition,
+    input: unknown,
+    by: string,
+    effects: Effects,
+    parent?: { runId: string; stepId: string; depth: number },
+  ): Promise<RunRow> {
+    const run = await repo.insertRun(
+      {
+        id: randomUUID(),
+        workflow: name,
+        version,
+        input,
+        by,
+        parentRunId: parent?.runId,
+        parentStepId: parent?.stepId,
+        depth: parent ? parent.depth + 1 : 0,
+      },
+      def.steps.map((s) => s.id),
+    );
     const ready = readySteps(def, new Map(def.steps.map((s) => [s.id, 'pending' as StepStatus])));
     await repo.queueSteps(run.id, ready);
     effects.dispatch.push(...ready.map((stepId) => ({ tenantId, runId: run.id, stepId, attempt: 1 })));
@@ -146,8 +189,15 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
 
   private async cancelTree(repo: WorkflowRepository, tenantId: TenantId, run: RunRow, cancelled: string[], effects: Effects) {
     await repo.cancelOpenSteps(run.id);
-    await repo.sql.query(`UPDATE orch_step_attempts SET status = 'cancelled', finished_at = now() WHERE run_id = $1 AND status = 'running'`, [run.id]);
-    await repo.finishRun(run.id, 'cancelled', undefined, { code: ErrorCode.CONFLICT, message: 'run was cancelled', details: { reason: 'cancelled' } });
+    await repo.sql.query(
+      `UPDATE orch_step_attempts SET status = 'cancelled', finished_at = now() WHERE run_id = $1 AND status = 'running'`,
+      [run.id],
+    );
+    await repo.finishRun(run.id, 'cancelled', undefined, {
+      code: ErrorCode.CONFLICT,
+      message: 'run was cancelled',
+      details: { reason: 'cancelled' },
+    });
     cancelled.push(run.id);
     effects.events.push(() => this.runEvent(tenantId, run.id, run.workflow_name, 'cancelled'));
     for (const childId of await repo.childRuns(run.id)) {
@@ -157,7 +207,15 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   /** Records a step attempt's outcome and moves the run on: next steps, retry, failure, completion. */
-  private async settle(repo: WorkflowRepository, tenantId: TenantId, runId: string, stepId: string, attempt: number, outcome: Outcome, effects: Effects): Promise<void> {
+  private async settle(
+    repo: WorkflowRepository,
+    tenantId: TenantId,
+    runId: string,
+    stepId: string,
+    attempt: number,
+    outcome: Outcome,
+    effects: Effects,
+  ): Promise<void> {
     const run = await repo.run(runId, true);
     const step = await repo.step(runId, stepId, true);
     if (!run || !step || step.attempt !== attempt || step.status !== 'running') return;
@@ -181,7 +239,10 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
         const ctx = mappingContext(run, steps);
         let output: unknown;
         try {
-          output = def.output !== undefined ? resolveTemplate(def.output, ctx) : Object.fromEntries(Object.entries(ctx.steps).map(([k, v]) => [k, v.output]));
+          output =
+            def.output !== undefined
+              ? resolveTemplate(def.output, ctx)
+              : Object.fromEntries(Object.entries(ctx.steps).map(([k, v]) => [k, v.output]));
         } catch (err) {
           return this.failRun(repo, tenantId, run, def, stepId, errorJson(err), effects);
         }
@@ -195,7 +256,13 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     await repo.finishAttempt(runId, stepId, attempt, 'failed', outcome.error);
     if (outcome.retryable && attempt < policy.maxAttempts) {
       const delayMs = retryDelayMs(policy, attempt + 1);
-      await repo.setStep(runId, stepId, { status: 'queued', attempt: attempt + 1, error: outcome.error, notBefore: new Date(Date.now() + delayMs), childRunId: null });
+      await repo.setStep(runId, stepId, {
+        status: 'queued',
+        attempt: attempt + 1,
+        error: outcome.error,
+        notBefore: new Date(Date.now() + delayMs),
+        childRunId: null,
+      });
       effects.retries.push({ msg: { tenantId, runId, stepId, attempt: attempt + 1 }, delayMs });
       effects.events.push(() => this.stepEvent(tenantId, runId, stepId, 'retrying', attempt + 1));
       return;
@@ -205,9 +272,21 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.failRun(repo, tenantId, run, def, stepId, outcome.error, effects);
   }
 
-  private async failRun(repo: WorkflowRepository, tenantId: TenantId, run: RunRow, def: WorkflowDefinition, stepId: string, error: ErrorJson, effects: Effects) {
+  private async failRun(
+    repo: WorkflowRepository,
+    tenantId: TenantId,
+    run: RunRow,
+    def: WorkflowDefinition,
+    stepId: string,
+    error: ErrorJson,
+    effects: Effects,
+  ) {
     await repo.cancelOpenSteps(run.id);
-    const runError: ErrorJson = { code: error.code, message: `step "${stepId}" failed: ${error.message}`, details: { ...error.details, step: stepId } };
+    const runError: ErrorJson = {
+      code: error.code,
+      message: `step "${stepId}" failed: ${error.message}`,
+      details: { ...error.details, step: stepId },
+    };
     await repo.finishRun(run.id, 'failed', undefined, runError);
     effects.events.push(() => this.runEvent(tenantId, run.id, run.workflow_name, 'failed', error.code));
     if (def.steps.some((s) => s.compensate)) effects.compensations.push({ tenantId, runId: run.id });
@@ -266,10 +345,15 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
       if (first) effects.events.push(() => this.stepEvent(tenantId, run.id, step.step_id, 'running', m.attempt));
       if (sdef.kind === 'workflow') {
         if (step.child_run_id) return { kind: 'done' };
-        if (run.depth + 1 > LIMITS.maxNesting) return fail({ code: ErrorCode.VALIDATION_FAILED, message: `workflows nest deeper than ${LIMITS.maxNesting}` });
+        if (run.depth + 1 > LIMITS.maxNesting)
+          return fail({ code: ErrorCode.VALIDATION_FAILED, message: `workflows nest deeper than ${LIMITS.maxNesting}` });
         const wf = await repo.workflow(sdef.workflow!.name, sdef.workflow!.version);
         if (!wf) return fail({ code: ErrorCode.NOT_FOUND, message: `no workflow "${sdef.workflow!.name}"` });
-        const child = await this.createRun(repo, tenantId, wf.name, wf.version, wf.definition, input, run.created_by, effects, { runId: run.id, stepId: step.step_id, depth: run.depth });
+        const child = await this.createRun(repo, tenantId, wf.name, wf.version, wf.definition, input, run.created_by, effects, {
+          runId: run.id,
+          stepId: step.step_id,
+          depth: run.depth,
+        });
         await repo.setStep(run.id, step.step_id, { status: 'running', childRunId: child.id });
         return { kind: 'done' };
       }
@@ -284,20 +368,36 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     const heartbeat = setInterval(() => raw.working(), Math.max(200, Math.floor(this.env.STEP_ACK_WAIT_MS / 3)));
     let outcome: Outcome;
     try {
-      const output = await this.cancellation.track(`run:${tenantId}:${m.runId}`, (signal) => this.execute(tenantId, claim.run, claim.sdef, claim.input, m, signal));
+      const output = await this.cancellation.track(`run:${tenantId}:${m.runId}`, (signal) =>
+        this.execute(tenantId, claim.run, claim.sdef, claim.input, m, signal),
+      );
       outcome = { ok: true, output };
     } catch (err) {
-      outcome = { ok: false, error: errorJson(err), retryable: !isCancelled(err) && !(err instanceof DomainError && err.code === ErrorCode.VALIDATION_FAILED) };
-      if (!(err instanceof DomainError)) this.log.error({ msg: 'step failed unexpectedly', runId: m.runId, stepId: m.stepId, err: (err as Error).message });
+      outcome = {
+        ok: false,
+        error: errorJson(err),
+        retryable: !isCancelled(err) && !(err instanceof DomainError && err.code === ErrorCode.VALIDATION_FAILED),
+      };
+      if (!(err instanceof DomainError))
+        this.log.error({ msg: 'step failed unexpectedly', runId: m.runId, stepId: m.stepId, err: (err as Error).message });
     } finally {
       clearInterval(heartbeat);
     }
-    await this.db.tenant(tenantId, (sql) => this.settle(new WorkflowRepository(sql), tenantId, m.runId, m.stepId, m.attempt, outcome, effects));
+    await this.db.tenant(tenantId, (sql) =>
+      this.settle(new WorkflowRepository(sql), tenantId, m.runId, m.stepId, m.attempt, outcome, effects),
+    );
     await this.apply(effects);
     raw.ack();
   }
 
-  private async execute(tenantId: TenantId, run: RunRow, sdef: StepDefinition, input: unknown, m: StepMessage, cancel: AbortSignal): Promise<unknown> {
+  private async execute(
+    tenantId: TenantId,
+    run: RunRow,
+    sdef: StepDefinition,
+    input: unknown,
+    m: StepMessage,
+    cancel: AbortSignal,
+  ): Promise<unknown> {
     const timeoutMs = sdef.timeoutMs ?? this.env.STEP_DEFAULT_TIMEOUT_MS;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([cancel, timeout]);
@@ -305,20 +405,41 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     try {
       if (sdef.kind === 'tool') {
         const args = input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : { value: input };
-        const reply = await this.registry.callTool(tenantId, { server: sdef.tool!.server, tool: sdef.tool!.name, arguments: args, timeoutMs, signal, idempotencyKey });
+        const reply = await this.registry.callTool(tenantId, {
+          server: sdef.tool!.server,
+          tool: sdef.tool!.name,
+          arguments: args,
+          timeoutMs,
+          signal,
+          idempotencyKey,
+        });
         if (reply.result.isError) {
-          throw new DomainError(ErrorCode.UPSTREAM_ERROR, toolErrorText(reply.result.content), { server: sdef.tool!.server, tool: sdef.tool!.name });
+          throw new DomainError(ErrorCode.UPSTREAM_ERROR, toolErrorText(reply.result.content), {
+            server: sdef.tool!.server,
+            tool: sdef.tool!.name,
+          });
         }
         return reply.result.structuredContent ?? { content: reply.result.content };
       }
       const messages = (input as { messages?: unknown })?.messages;
-      if (!Array.isArray(messages)) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'an inference step input must resolve to { messages: [...] }');
-      return await this.jobs.runForStep(tenantId, run.created_by, {
-        model: sdef.inference!.model, messages: messages as never, maxOutputTokens: sdef.inference!.maxOutputTokens, priority: sdef.inference!.priority,
-        runId: run.id, stepId: sdef.id,
-      }, signal);
+      if (!Array.isArray(messages))
+        throw new DomainError(ErrorCode.VALIDATION_FAILED, 'an inference step input must resolve to { messages: [...] }');
+      return await this.jobs.runForStep(
+        tenantId,
+        run.created_by,
+        {
+          model: sdef.inference!.model,
+          messages: messages as never,
+          maxOutputTokens: sdef.inference!.maxOutputTokens,
+          priority: sdef.inference!.priority,
+          runId: run.id,
+          stepId: sdef.id,
+        },
+        signal,
+      );
     } catch (err) {
-      if (timeout.aborted && !cancel.aborted) throw new DomainError(ErrorCode.UPSTREAM_TIMEOUT, `step "${sdef.id}" timed out after ${timeoutMs} ms`, { timeoutMs });
+      if (timeout.aborted && !cancel.aborted)
+        throw new DomainError(ErrorCode.UPSTREAM_TIMEOUT, `step "${sdef.id}" timed out after ${timeoutMs} ms`, { timeoutMs });
       if (cancel.aborted) throw cancelledError('step', { step: sdef.id });
       throw err;
     }
@@ -330,7 +451,10 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     for (const e of effects.events) e();
     await Promise.all(effects.dispatch.map((m) => this.dispatch(m)));
     for (const r of effects.retries) {
-      const t = setTimeout(() => { this.timers.delete(t); void this.dispatch(r.msg); }, r.delayMs);
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        void this.dispatch(r.msg);
+      }, r.delayMs);
       this.timers.add(t);
     }
     for (const c of effects.compensations) void this.compensate(c.tenantId, c.runId);
@@ -378,13 +502,18 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
       try {
         const args = resolveTemplate(sdef.compensate.input ?? {}, mappingContext(run, steps)) as Record<string, unknown>;
         const reply = await this.registry.callTool(tenantId, {
-          server: sdef.compensate.server, tool: sdef.compensate.name, arguments: args, idempotencyKey: `${tenantId}:${runId}:${id}:compensate`,
+          server: sdef.compensate.server,
+          tool: sdef.compensate.name,
+          arguments: args,
+          idempotencyKey: `${tenantId}:${runId}:${id}:compensate`,
         });
         record = { status: reply.result.isError ? 'failed' : 'succeeded', at: new Date().toISOString() };
       } catch (err) {
         record = { status: 'failed', error: errorJson(err), at: new Date().toISOString() };
       }
-      await this.db.tenant(tenantId, (sql) => sql.query(`UPDATE orch_steps SET compensation = $3 WHERE run_id = $1 AND step_id = $2`, [runId, id, JSON.stringify(record)]));
+      await this.db.tenant(tenantId, (sql) =>
+        sql.query(`UPDATE orch_steps SET compensation = $3 WHERE run_id = $1 AND step_id = $2`, [runId, id, JSON.stringify(record)]),
+      );
     }
   }
 
@@ -410,5 +539,8 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
 }
 
 function mappingContext(run: RunRow, steps: StepRow[]): MappingContext {
-  return { input: run.input, steps: Object.fromEntries(steps.filter((s) => s.status === 'succeeded').map((s) => [s.step_id, { output: s.output }])) };
+  return {
+    input: run.input,
+    steps: Object.fromEntries(steps.filter((s) => s.status === 'succeeded').map((s) => [s.step_id, { output: s.output }])),
+  };
 }

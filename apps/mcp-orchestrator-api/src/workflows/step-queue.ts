@@ -1,11 +1,31 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { AckPolicy, DeliverPolicy, nanos, RetentionPolicy, StorageType, type ConsumerMessages, type JetStreamClient, type JsMsg } from 'nats';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  nanos,
+  RetentionPolicy,
+  StorageType,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JsMsg,
+} from 'nats';
 import { APP_ENV } from '#env';
 import { decodeJson, encodeJson, NatsClient } from '#messaging';
 import type { OrchestratorApiEnv } from '../env.js';
 
-export interface StepMessage { kind?: 'step'; tenantId: string; runId: string; stepId: string; attempt: number }
-export interface JobMessage { kind: 'job'; tenantId: string; jobId: string; attempt: number }
+export interface StepMessage {
+  kind?: 'step';
+  tenantId: string;
+  runId: string;
+  stepId: string;
+  attempt: number;
+}
+export interface JobMessage {
+  kind: 'job';
+  tenantId: string;
+  jobId: string;
+  attempt: number;
+}
 export type WorkMessage = StepMessage | JobMessage;
 
 const STEP_SUBJECT = 'orchestrator.work';
@@ -24,7 +44,10 @@ export class StepQueue implements OnApplicationShutdown {
   private messages?: ConsumerMessages;
   readonly streamName: string;
 
-  constructor(private readonly nats: NatsClient, @Inject(APP_ENV) private readonly env: OrchestratorApiEnv) {
+  constructor(
+    private readonly nats: NatsClient,
+    @Inject(APP_ENV) private readonly env: OrchestratorApiEnv,
+  ) {
     // Stream names cannot contain dots; the run's subject prefix keeps test runs apart here too.
     this.streamName = `${nats.subjectPrefix.replace(/[^A-Za-z0-9_-]/g, '_')}${env.STEP_STREAM}`;
   }
@@ -32,8 +55,11 @@ export class StepQueue implements OnApplicationShutdown {
   async setup(): Promise<void> {
     const jsm = await this.nats.connection.jetstreamManager();
     const stream = {
-      name: this.streamName, subjects: [this.nats.subject(`${STEP_SUBJECT}.>`)], retention: RetentionPolicy.Workqueue,
-      storage: StorageType.File, duplicate_window: nanos(120_000),
+      name: this.streamName,
+      subjects: [this.nats.subject(`${STEP_SUBJECT}.>`)],
+      retention: RetentionPolicy.Workqueue,
+      storage: StorageType.File,
+      duplicate_window: nanos(120_000),
     };
     try {
       await jsm.streams.add(stream);
@@ -41,8 +67,12 @@ export class StepQueue implements OnApplicationShutdown {
       await jsm.streams.update(this.streamName, stream);
     }
     const consumer = {
-      durable_name: DURABLE, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(this.env.STEP_ACK_WAIT_MS), max_deliver: this.env.STEP_MAX_DELIVER, max_ack_pending: 10_000,
+      durable_name: DURABLE,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(this.env.STEP_ACK_WAIT_MS),
+      max_deliver: this.env.STEP_MAX_DELIVER,
+      max_ack_pending: 10_000,
     };
     try {
       await jsm.consumers.add(this.streamName, consumer);
@@ -54,7 +84,9 @@ export class StepQueue implements OnApplicationShutdown {
 
   async publish(m: WorkMessage): Promise<void> {
     const id = m.kind === 'job' ? `job:${m.jobId}` : `${m.runId}:${m.stepId}`;
-    await this.js!.publish(this.nats.subject(`${STEP_SUBJECT}.${m.tenantId}`), encodeJson(m), { msgID: `${m.tenantId}:${id}:${m.attempt}` });
+    await this.js!.publish(this.nats.subject(`${STEP_SUBJECT}.${m.tenantId}`), encodeJson(m), {
+      msgID: `${m.tenantId}:${id}:${m.attempt}`,
+    });
   }
 
   /** Hands messages to `handle`, at most `concurrency` at a time; `handle` acks/naks itself. */
@@ -73,7 +105,10 @@ export class StepQueue implements OnApplicationShutdown {
             this.log.error({ msg: 'step handler failed; message will be redelivered', err: (err as Error).message, subject: msg.subject });
             msg.nak(1000);
           })
-          .finally(() => { running--; waiters.shift()?.(); });
+          .finally(() => {
+            running--;
+            waiters.shift()?.();
+          });
       }
     })();
   }

@@ -1,8 +1,21 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import {
-  DomainError, ErrorCode, RunCancel, RunGet, RunList, RunStart, WorkflowCreate, WorkflowGet, WorkflowList,
-  type RunCancelRequest, type RunGetRequest, type RunListRequest, type RunStartRequest, type WorkflowCreateRequest, type WorkflowGetRequest,
+  DomainError,
+  ErrorCode,
+  RunCancel,
+  RunGet,
+  RunList,
+  RunStart,
+  WorkflowCreate,
+  WorkflowGet,
+  WorkflowList,
+  type RunCancelRequest,
+  type RunGetRequest,
+  type RunListRequest,
+  type RunStartRequest,
+  type WorkflowCreateRequest,
+  type WorkflowGetRequest,
   type WorkflowListRequest,
 } from '#contracts';
 import { OrchestratorDb } from '../persistence/orchestrator-db.js';
@@ -19,12 +32,21 @@ function cursorOf(cursor: string | undefined) {
 
 @Controller()
 export class WorkflowController {
-  constructor(private readonly engine: RunEngine, private readonly db: OrchestratorDb) {}
+  constructor(
+    private readonly engine: RunEngine,
+    private readonly db: OrchestratorDb,
+  ) {}
 
   @MessagePattern(WorkflowCreate.subject)
   create(req: WorkflowCreateRequest) {
     const actor = actorOf(req);
-    return this.engine.createWorkflow(actor.tenantId, req.name, req.definition as unknown as WorkflowDefinition, req.description ?? null, actor.principalId);
+    return this.engine.createWorkflow(
+      actor.tenantId,
+      req.name,
+      req.definition as unknown as WorkflowDefinition,
+      req.description ?? null,
+      actor.principalId,
+    );
   }
 
   @MessagePattern(WorkflowGet.subject)
@@ -55,9 +77,13 @@ export class WorkflowController {
   async runs(req: RunListRequest) {
     const limit = req.limit ?? 50;
     const rows = await this.db.tenant(actorOf(req).tenantId, (sql) =>
-      new WorkflowRepository(sql).runs({ status: req.status, workflow: req.workflow, limit, cursor: cursorOf(req.cursor) }));
+      new WorkflowRepository(sql).runs({ status: req.status, workflow: req.workflow, limit, cursor: cursorOf(req.cursor) }),
+    );
     const last = rows.at(-1);
-    return { items: rows.map((r) => runInfo(r)), ...(rows.length === limit && last ? { nextCursor: encodeCursor(last.created_at, last.id) } : {}) };
+    return {
+      items: rows.map((r) => runInfo(r)),
+      ...(rows.length === limit && last ? { nextCursor: encodeCursor(last.created_at, last.id) } : {}),
+    };
   }
 
   @MessagePattern(RunCancel.subject)
