@@ -200,13 +200,20 @@ export class UpstreamPool {
     up.connecting++;
     try {
       const client = new Client(CLIENT_INFO, {
-        capabilities: {},
+        capabilities: { elicitation: {}, sampling: {} },
         listChanged: {
           tools: { autoRefresh: false, onChanged: () => this.opts.onListChanged(up.target.key, 'tools') },
           resources: { autoRefresh: false, onChanged: () => this.opts.onListChanged(up.target.key, 'resources') },
           prompts: { autoRefresh: false, onChanged: () => this.opts.onListChanged(up.target.key, 'prompts') },
         },
       });
+      // Declared so upstreams expose their sampling/elicitation tools; on a shared session there is no
+      // caller to ask, so such requests are refused (calls with a relay get their own session).
+      const refuse = async (): Promise<never> => {
+        throw new McpError(McpErrorCode.InvalidRequest, 'this call was made without a relay; the caller cannot answer server requests');
+      };
+      client.setRequestHandler(ElicitRequestSchema, refuse);
+      client.setRequestHandler(CreateMessageRequestSchema, refuse);
       const conn: Connection = { client, inFlight: 0, closed: false };
       client.onclose = () => {
         conn.closed = true;
