@@ -7,6 +7,7 @@ import { JobController } from './jobs/job.controller.js';
 import { JobService } from './jobs/job.service.js';
 import { StaticPlacement } from './jobs/static-placement.js';
 import { OrchestratorDb } from './persistence/orchestrator-db.js';
+import { TenantEventsController } from './persistence/tenant-events.controller.js';
 import { CallCancellation } from './registry/call-cancellation.js';
 import { RegistryController } from './registry/registry.controller.js';
 import { RegistryService } from './registry/registry.service.js';
@@ -18,7 +19,7 @@ import { WorkflowController } from './workflows/workflow.controller.js';
 
 @Module({
   imports: [DatabaseModule.forApp(orchestratorDataSourceSpec)],
-  controllers: [RegistryController, WorkflowController, JobController, UsageController],
+  controllers: [RegistryController, WorkflowController, JobController, UsageController, TenantEventsController],
   providers: [
     OrchestratorDb,
     RegistryService,

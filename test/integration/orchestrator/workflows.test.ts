@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, NatsTestClient, TestPlatform } from '#testing';
+import { encodeJson } from '#messaging';
 import type { RunInfo, WorkflowInfo } from '#contracts';
 import { counterStats, startCounter, type Upstream } from '../../support/upstreams.js';
 import { as, fails, ok } from './helpers.js';
@@ -38,6 +39,36 @@ describe('orchestrator durable workflows (Postgres + JetStream + real MCP upstre
     }
     await platform?.stop();
     await counter?.stop();
+  });
+
+  it("the tenant's tables are created when mcp-config announces the tenant as onboarded", async () => {
+    nats.connection.publish(
+      `${platform.namespace.subjectPrefix}events.config.tenant.changed`,
+      encodeJson({
+        specversion: '1.0',
+        id: 'e1',
+        source: 'mcp-config',
+        type: 'com.mcp.config.tenant.changed',
+        time: new Date().toISOString(),
+        datacontenttype: 'application/json',
+        tenantid: 'initech',
+        data: {
+          revision: 1,
+          operation: 'onboarded',
+          tenant: { id: 'initech', name: 'Initech', schema: 'tenant_initech', tier: 'standard', status: 'active' },
+        },
+      }),
+    );
+    await eventually(
+      async () => {
+        const { rows } = await platform.database.query(
+          `SELECT 1 FROM information_schema.tables WHERE table_schema = 'tenant_initech' AND table_name = 'orch_runs'`,
+        );
+        return rows.length === 1;
+      },
+      10_000,
+      100,
+    );
   });
 
   it('a three-step workflow with a fan-out completes with outputs wired through, step by step inspectable', async () => {
