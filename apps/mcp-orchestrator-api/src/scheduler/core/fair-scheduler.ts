@@ -361,7 +361,8 @@ export class FairScheduler implements SchedulingPolicy {
     }
     if (earliest === Infinity) return Infinity;
     const slots = loaded.size * Math.max(1, this.slotsPerNode(pool, j.resources));
-    const queued = (this.pendingByModel.get(j.model) ?? 0) / slots;
+    // Queued jobs of the model other than this one (it is counted as pending itself).
+    const queued = Math.max(0, (this.pendingByModel.get(j.model) ?? 0) - 1) / slots;
     return Math.max(0, earliest - now) + queued * serviceMs(pool.serving.get(j.model) as ModelServing, j);
   }
 
