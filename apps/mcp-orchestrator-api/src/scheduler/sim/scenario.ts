@@ -62,12 +62,21 @@ export interface MappingFile {
   highPriority: number;
 }
 
+/** Quotas for a tenant the file does not list, by its tier (the orchestrator onboards
+ * tenants as their first job arrives). */
+export interface TenantDefaultsFile {
+  weight?: number;
+  cohort?: string;
+  quotas: Partial<Record<PoolKind, FlavorQuota>>;
+}
+
 export interface ScenarioFile {
   name: string;
   description?: string;
   config?: Partial<SchedulerConfig>;
   pools: PoolFile[];
   tenants: TenantGroupFile[];
+  tenantDefaults?: Partial<Record<Tier, TenantDefaultsFile>>;
   mapping?: MappingFile;
   /** Time-to-first-token objective per tier. */
   slo?: Record<Tier, { ttftMs: number }>;
@@ -94,7 +103,7 @@ export function buildScenario(file: ScenarioFile): Scenario {
   const problems: string[] = [];
   if (!file || typeof file !== 'object') throw new Error('scenario: not an object');
   if (!Array.isArray(file.pools) || file.pools.length === 0) problems.push('pools: at least one pool');
-  if (!Array.isArray(file.tenants) || file.tenants.length === 0) problems.push('tenants: at least one group');
+  if (!Array.isArray(file.tenants)) problems.push('tenants: a list of tenant groups (may be empty)');
   if (problems.length) throw new Error(`scenario ${file.name ?? '?'}: ${problems.join('; ')}`);
 
   const pools: PoolSpec[] = file.pools.map((p, i) => {
