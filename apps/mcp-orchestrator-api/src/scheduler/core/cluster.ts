@@ -136,8 +136,9 @@ export class ClusterState {
     specs: readonly PoolSpec[],
     private readonly idleTtlMs: number,
   ) {
-    const maxCost = Math.max(...specs.map((p) => p.costPerNodeHour), 0);
-    const minCost = Math.min(...specs.map((p) => p.costPerNodeHour), 0);
+    const costs = specs.map((p) => p.costPerNodeHour);
+    const maxCost = Math.max(0, ...costs);
+    const minCost = Math.min(maxCost, ...costs);
     specs.forEach((spec, index) => {
       if (this.poolByName.has(spec.name)) throw new Error(`duplicate pool ${spec.name}`);
       const pool: PoolState = {
