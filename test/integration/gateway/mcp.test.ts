@@ -6,11 +6,11 @@ import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/
 import { NatsTestClient, TestPlatform, type AppProcess } from '#testing';
 import { auth, devToken, gatewayEnv, onboard, rpc, startEverything, TestIdentityProvider, type Upstream } from './support.js';
 
-
 function mcpClient(gw: AppProcess, path: string, token: string, clients: Client[], sessionId?: string) {
   const client = new Client({ name: 'gateway-test', version: '1.0.0' }, { capabilities: { elicitation: {} } });
   client.setRequestHandler(ElicitRequestSchema, async (req) => {
-    const properties = (req.params as { requestedSchema?: { properties?: Record<string, { type?: string }> } }).requestedSchema?.properties ?? {};
+    const properties =
+      (req.params as { requestedSchema?: { properties?: Record<string, { type?: string }> } }).requestedSchema?.properties ?? {};
     const content: Record<string, string | number | boolean> = {};
     for (const [key, prop] of Object.entries(properties)) {
       if (prop.type === 'boolean') content[key] = true;
@@ -70,7 +70,13 @@ describe('gateway MCP sessions and edge checks', () => {
     const replay = (token: string, tenant = 'acme') =>
       fetch(`${b.url}/mcp`, {
         method: 'POST',
-        headers: { ...auth(token, tenant), 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' },
+        headers: {
+          ...auth(token, tenant),
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-session-id': sessionId,
+          'mcp-protocol-version': '2025-11-25',
+        },
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
       });
     assert.equal((await replay(devToken('mallory', ['acme'], ['admin']))).status, 404);
@@ -88,8 +94,22 @@ describe('gateway MCP sessions and edge checks', () => {
       fetch(`${a.url}/mcp`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }),
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 0,
+          method: 'initialize',
+          params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+        }),
       });
+    const noAuth = await post({ 'x-tenant-id': 'acme' });
+    assert.equal(noAuth.status, 401);
+    assert.match(noAuth.headers.get('www-authenticate') ?? '', /resource_metadata=/);
+    assert.equal((await post(auth(alice))).status, 400);
+    assert.equal((await post(auth(devToken('bob', ['globex'], ['admin']), 'acme'))).status, 403);
+    assert.equal((await post({ ...auth(alice, 'acme'), origin: 'https://evil.example' })).status, 403);
+    assert.equal((await post(auth(alice, 'acme'))).status, 200);
+  });
+});
 
 /** The official MCP SDK client against the gateway, the real orchestrator and a real upstream server. */
 describe('gateway MCP aggregation of a real upstream', () => {
@@ -108,7 +128,12 @@ describe('gateway MCP aggregation of a real upstream', () => {
     await platform.startAll(['mcp-config', 'mcp-policy-proxy', 'mcp-orchestrator-api']);
     nats = await NatsTestClient.connect(platform.namespace.subjectPrefix);
     await onboard(nats, 'acme', ['ml_inference']);
-    await rpc(nats, 'orchestrator.server.register', { tenantId: 'acme', principalId: 'alice', roles: ['admin'], server: 'everything', url: upstream.url }, 30_000);
+    await rpc(
+      nats,
+      'orchestrator.server.register',
+      { tenantId: 'acme', principalId: 'alice', roles: ['admin'], server: 'everything', url: upstream.url },
+      30_000,
+    );
     const env = gatewayEnv(idp);
     a = await platform.start('mcp-gateway', env);
   });
@@ -131,10 +156,16 @@ describe('gateway MCP aggregation of a real upstream', () => {
   it('lists platform and namespaced upstream tools on /mcp and calls both kinds', async () => {
     const { client } = await connect(a);
     const names = (await client.listTools()).tools.map((t) => t.name);
-    for (const n of ['submit_inference_job', 'get_job', 'run_workflow', 'get_run', 'list_tools', 'everything__echo']) assert.ok(names.includes(n), `${n} in ${names.join(',')}`);
-    assert.ok(names.every((n) => !n.startsWith('echo')), 'upstream tools are namespaced');
+    for (const n of ['submit_inference_job', 'get_job', 'run_workflow', 'get_run', 'list_tools', 'everything__echo'])
+      assert.ok(names.includes(n), `${n} in ${names.join(',')}`);
+    assert.ok(
+      names.every((n) => !n.startsWith('echo')),
+      'upstream tools are namespaced',
+    );
     assert.match(text(await client.callTool({ name: 'everything__echo', arguments: { message: 'hello' } })), /hello/);
-    const listed = JSON.parse(text(await client.callTool({ name: 'list_tools', arguments: {} }))) as { items: Array<{ qualifiedName: string }> };
+    const listed = JSON.parse(text(await client.callTool({ name: 'list_tools', arguments: {} }))) as {
+      items: Array<{ qualifiedName: string }>;
+    };
     assert.ok(listed.items.some((t) => t.qualifiedName === 'everything__echo'));
   });
 
@@ -164,15 +195,5 @@ describe('gateway MCP aggregation of a real upstream', () => {
     assert.match(text(await client.callTool({ name: 'echo', arguments: { message: 'direct' } })), /direct/);
     const prompt = await client.getPrompt({ name: 'simple-prompt' });
     assert.ok(prompt.messages.length > 0);
-  });
-
-});
-    const noAuth = await post({ 'x-tenant-id': 'acme' });
-    assert.equal(noAuth.status, 401);
-    assert.match(noAuth.headers.get('www-authenticate') ?? '', /resource_metadata=/);
-    assert.equal((await post(auth(alice))).status, 400);
-    assert.equal((await post(auth(devToken('bob', ['globex'], ['admin']), 'acme'))).status, 403);
-    assert.equal((await post({ ...auth(alice, 'acme'), origin: 'https://evil.example' })).status, 403);
-    assert.equal((await post(auth(alice, 'acme'))).status, 200);
   });
 });

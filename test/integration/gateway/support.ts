@@ -37,7 +37,11 @@ export class TestIdentityProvider {
     await new Promise((r) => this.server.close(r));
   }
 
-  sign(alg: 'RS256' | 'ES256', claims: Record<string, unknown>, opts: { aud?: string; exp?: number | string; kid?: string } = {}): Promise<string> {
+  sign(
+    alg: 'RS256' | 'ES256',
+    claims: Record<string, unknown>,
+    opts: { aud?: string; exp?: number | string; kid?: string } = {},
+  ): Promise<string> {
     const key: KeyObject = alg === 'RS256' ? this.rsa.privateKey : this.ec.privateKey;
     return new SignJWT(claims)
       .setProtectedHeader({ alg, kid: opts.kid ?? (alg === 'RS256' ? 'rsa-1' : 'ec-1') })
@@ -102,7 +106,10 @@ export async function startEverything(): Promise<Upstream> {
     });
   });
   const entry = resolve(import.meta.dirname, '../../../../node_modules/@modelcontextprotocol/server-everything/dist/index.js');
-  const child = spawn(process.execPath, [entry, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entry, 'streamableHttp'], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   await new Promise<void>((res, rej) => {
     let out = '';
