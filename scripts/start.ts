@@ -6,7 +6,8 @@ import { createInterface } from 'node:readline';
 import { APP_NAMES, type AppName } from '#contracts';
 import { processEnvironment } from '#env';
 
-const root = resolve(import.meta.dirname, '..');
+// Compiled to dist/scripts/start.js: the repository root is two levels up.
+const root = resolve(import.meta.dirname, '../..');
 const only = process.argv.slice(2).filter((a): a is AppName => (APP_NAMES as readonly string[]).includes(a));
 // Config and policy first: the others ask them for tenants and decisions as they start.
 const order: AppName[] = ['mcp-config', 'mcp-policy-proxy', 'mcp-tracehub', 'mcp-orchestrator-api', 'mcp-gateway'];

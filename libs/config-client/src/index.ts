@@ -1,0 +1,4 @@
+export * from './flag-evaluator.js';
+export * from './config-state.js';
+export * from './config-client.js';
+export * from './nats-transport.js';
