@@ -4,7 +4,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { NatsTestClient, TestPlatform, type AppProcess } from '#testing';
-import { auth, devToken, gatewayEnv, onboard, rpc, startEverything, TestIdentityProvider, type Upstream } from './support.js';
+import { AskingUpstream } from './asking-upstream.js';
+import { startEverything, type Upstream } from '../../support/upstreams.js';
+import { auth, devToken, gatewayEnv, onboard, rpc, TestIdentityProvider } from './support.js';
 
 function mcpClient(gw: AppProcess, path: string, token: string, clients: Client[], sessionId?: string) {
   const client = new Client({ name: 'gateway-test', version: '1.0.0' }, { capabilities: { elicitation: {} } });
@@ -116,6 +118,7 @@ describe('gateway MCP aggregation of a real upstream', () => {
   let platform: TestPlatform;
   let nats: NatsTestClient;
   let upstream: Upstream;
+  const asker = new AskingUpstream();
   let a: AppProcess;
   const idp = new TestIdentityProvider();
   const alice = devToken('alice', ['acme'], ['admin']);
@@ -124,6 +127,7 @@ describe('gateway MCP aggregation of a real upstream', () => {
   before(async () => {
     await idp.start();
     upstream = await startEverything();
+    await asker.start();
     platform = await TestPlatform.create();
     await platform.startAll(['mcp-config', 'mcp-policy-proxy', 'mcp-orchestrator-api']);
     nats = await NatsTestClient.connect(platform.namespace.subjectPrefix);
@@ -142,6 +146,7 @@ describe('gateway MCP aggregation of a real upstream', () => {
     await nats?.close();
     await platform?.stop();
     await upstream?.stop();
+    await asker.stop();
     await idp.stop();
   });
 
@@ -183,8 +188,18 @@ describe('gateway MCP aggregation of a real upstream', () => {
 
   it('relays an upstream elicitation to the client and its answer back', async () => {
     const { client } = await connect(a);
-    const result = await client.callTool({ name: 'everything__trigger-elicitation-request', arguments: {} });
-    assert.match(JSON.stringify(result), /Ada Lovelace/);
+    const result = await client.callTool({ name: 'asker__ask_name', arguments: {} });
+    assert.equal(text(result), 'Hello, Ada Lovelace');
+  });
+
+  it('relays upstream progress to the caller that asked for it', async () => {
+    const { client } = await connect(a);
+    const progress: number[] = [];
+    const result = await client.callTool({ name: 'asker__count_up', arguments: {} }, undefined, {
+      onprogress: (p) => void progress.push(p.progress),
+    });
+    assert.equal(text(result), 'counted to 3');
+    assert.deepEqual(progress, [1, 2, 3]);
   });
 
   it('exposes one upstream unprefixed on /mcp/servers/{name}', async () => {
