@@ -132,12 +132,12 @@ describe('gateway MCP aggregation of a real upstream', () => {
     await platform.startAll(['mcp-config', 'mcp-policy-proxy', 'mcp-orchestrator-api']);
     nats = await NatsTestClient.connect(platform.namespace.subjectPrefix);
     await onboard(nats, 'acme', ['ml_inference']);
-    await rpc(
-      nats,
-      'orchestrator.server.register',
-      { tenantId: 'acme', principalId: 'alice', roles: ['admin'], server: 'everything', url: upstream.url },
-      30_000,
-    );
+    for (const [server, url] of [
+      ['everything', upstream.url],
+      ['asker', asker.url],
+    ]) {
+      await rpc(nats, 'orchestrator.server.register', { tenantId: 'acme', principalId: 'alice', roles: ['admin'], server, url }, 30_000);
+    }
     const env = gatewayEnv(idp);
     a = await platform.start('mcp-gateway', env);
   });
