@@ -76,6 +76,8 @@ describe('app bundles boot as the images run them', () => {
     OTLP_PORT: '0',
     ADMIN_PORT: '0',
     AUTH_JWKS_URL: `${otlpUrl}/jwks`,
+    // The orchestrator reads the node pools the cluster mounts at /etc/mcp/pools.yaml.
+    SCHEDULER_POOLS_FILE: resolve(ROOT, 'deploy/base/mcp-orchestrator-api/pools.yaml'),
     ...platform.env(),
     ...extra,
   });
