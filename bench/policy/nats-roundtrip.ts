@@ -1,7 +1,8 @@
 // NATS round-trip decisions per second against a real mcp-policy-proxy (child process, own test
-// database, decision log on), single requests with many in flight and batches.
+// database, decision log on), single requests with many in flight and batches; then how long a
+// rule change takes to be enforced by two instances.
 // Usage: node dist/bench/policy/nats-roundtrip.js [seconds per scenario]
-import { DecisionEvaluate, DecisionEvaluateBatch, TenantBootstrap, type DecisionEvaluateRequest } from '#contracts';
+import { DecisionEvaluate, DecisionEvaluateBatch, RuleAdd, TenantBootstrap, type DecisionEvaluateRequest } from '#contracts';
 import { encodeJson, decodeJson } from '#messaging';
 import { NatsTestClient, TestPlatform } from '#testing';
 
@@ -81,6 +82,43 @@ try {
   }
   const logged = await platform.database.query(`SELECT count(*) AS n FROM policy.decision_log`);
   console.log(`decision log rows written during the run: ${logged.rows[0]!.n}`);
+
+  const second = await platform.start('mcp-policy-proxy');
+  const urls = [platform.app('mcp-policy-proxy').url, second.url];
+  const propagation: number[] = [];
+  for (let round = 0; round < 10; round++) {
+    const ask = {
+      input: {
+        ...request(0),
+        subject: { id: 'p', roles: [], tenants: ['t0'] },
+        tenantId: 't0',
+        resource: { type: `kind${round}` },
+        action: 'GET',
+      },
+    };
+    const started = performance.now();
+    await nats.request(RuleAdd.subject, {
+      actor: 'bench',
+      rule: { domain: 't0', subject: 'member', resource: `kind${round}`, action: 'GET', effect: 'allow' },
+    });
+    await Promise.all(
+      urls.map(async (url) => {
+        for (;;) {
+          const res = await fetch(`${url}/v1/data/mcp/authz/allow`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(ask),
+          });
+          if (((await res.json()) as { result: boolean }).result) return;
+        }
+      }),
+    );
+    propagation.push(performance.now() - started);
+  }
+  propagation.sort((a, b) => a - b);
+  console.log(
+    `rule.add → enforced by both of 2 instances: p50 ${pct(propagation, 0.5).toFixed(1)} ms  max ${propagation.at(-1)!.toFixed(1)} ms (10 changes)`,
+  );
   await nats.close();
 } finally {
   await platform.stop();
