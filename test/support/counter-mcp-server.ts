@@ -15,7 +15,10 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, typ
 
 export const IDEMPOTENCY_META_KEY = 'mcp-orchestrator.dev/idempotency-key';
 
-interface Options { port: number; callDelayMs: number }
+interface Options {
+  port: number;
+  callDelayMs: number;
+}
 
 function parseArgs(argv: string[]): Options {
   const opts: Options = { port: 0, callDelayMs: 0 };
@@ -69,11 +72,13 @@ export async function startCounterServer(opts: Options) {
     if (done) return done;
     const running = inFlight.get(key);
     if (running) return running;
-    const p = work().then((r) => {
-      completions.set(key, (completions.get(key) ?? 0) + 1);
-      results.set(key, r);
-      return r;
-    }).finally(() => inFlight.delete(key));
+    const p = work()
+      .then((r) => {
+        completions.set(key, (completions.get(key) ?? 0) + 1);
+        results.set(key, r);
+        return r;
+      })
+      .finally(() => inFlight.delete(key));
     inFlight.set(key, p);
     return p;
   }
@@ -133,9 +138,13 @@ export async function startCounterServer(opts: Options) {
     const server = buildServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => { sessions.set(id, { server, transport }); },
+      onsessioninitialized: (id) => {
+        sessions.set(id, { server, transport });
+      },
     });
-    transport.onclose = () => { if (transport.sessionId) sessions.delete(transport.sessionId); };
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
   }
@@ -146,8 +155,12 @@ export async function startCounterServer(opts: Options) {
       if (path === '/mcp') return handleMcp(req, res);
       if (path === '/admin/stats' && req.method === 'GET') {
         return json(res, 200, {
-          completions: Object.fromEntries(completions), executions: Object.fromEntries(executions),
-          inFlight: inFlight.size, failAttempts, addRevision, sessions: sessions.size,
+          completions: Object.fromEntries(completions),
+          executions: Object.fromEntries(executions),
+          inFlight: inFlight.size,
+          failAttempts,
+          addRevision,
+          sessions: sessions.size,
         });
       }
       if (path === '/admin/mutate' && req.method === 'POST') {
@@ -157,7 +170,10 @@ export async function startCounterServer(opts: Options) {
       }
       json(res, 404, { error: 'not found' });
     };
-    handle().catch(() => { if (!res.headersSent) json(res, 500, { error: 'internal error' }); else res.destroy(); });
+    handle().catch(() => {
+      if (!res.headersSent) json(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
   });
   await new Promise<void>((resolve) => http.listen(opts.port, '127.0.0.1', resolve));
   return http;
@@ -168,7 +184,10 @@ if (isMain) {
   const server = await startCounterServer(parseArgs(process.argv.slice(2)));
   const addr = server.address();
   console.log(JSON.stringify({ listening: typeof addr === 'object' && addr ? addr.port : 0 }));
-  const stop = () => { server.closeAllConnections(); server.close(() => process.exit(0)); };
+  const stop = () => {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
