@@ -92,7 +92,13 @@ try {
   const post = (body: Buffer) =>
     new Promise<number>((resolve, reject) => {
       const req = request(
-        { port: otlpPort, path: '/v1/traces', method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+        {
+          port: otlpPort,
+          path: '/v1/traces',
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length },
+        },
         (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode ?? 0));

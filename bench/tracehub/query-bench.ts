@@ -18,7 +18,13 @@ const namespace = testNamespace();
 const database = await createTestDatabase(namespace.token);
 const hub = await startApp(
   'mcp-tracehub',
-  { DATABASE_URL: database.url, NATS_SUBJECT_PREFIX: namespace.subjectPrefix, OTLP_PORT: '0', ADMIN_PORT: '0', TRACEHUB_QUERY_TOKEN: TOKEN },
+  {
+    DATABASE_URL: database.url,
+    NATS_SUBJECT_PREFIX: namespace.subjectPrefix,
+    OTLP_PORT: '0',
+    ADMIN_PORT: '0',
+    TRACEHUB_QUERY_TOKEN: TOKEN,
+  },
   { timeoutMs: 120_000 },
 );
 
@@ -41,7 +47,13 @@ async function measure(name: string, paths: string[], tenant?: string) {
     spans += body.data?.reduce((n, item) => n + (item.spans?.length ?? 0), 0) ?? 0;
   }
   times.sort((a, b) => a - b);
-  return { query: name, requests: paths.length, p50Ms: +percentile(times, 0.5).toFixed(1), p99Ms: +percentile(times, 0.99).toFixed(1), avgSpansReturned: Math.round(spans / paths.length) };
+  return {
+    query: name,
+    requests: paths.length,
+    p50Ms: +percentile(times, 0.5).toFixed(1),
+    p99Ms: +percentile(times, 0.99).toFixed(1),
+    avgSpansReturned: Math.round(spans / paths.length),
+  };
 }
 
 try {
@@ -68,7 +80,9 @@ try {
        FROM generate_series($3::bigint, $4::bigint) AS g`,
       [nowMs, STEP_MS, from, Math.min(SPANS, from + CHUNK) - 1],
     );
-    process.stderr.write(`loaded ${Math.min(SPANS, from + CHUNK)} spans after ${((performance.now() - loadStarted) / 1000).toFixed(0)} s\n`);
+    process.stderr.write(
+      `loaded ${Math.min(SPANS, from + CHUNK)} spans after ${((performance.now() - loadStarted) / 1000).toFixed(0)} s\n`,
+    );
   }
   await database.query(
     `INSERT INTO tracehub.operations (tenant_id, service, operation, kind, last_seen)
@@ -89,19 +103,42 @@ try {
      FROM (SELECT (random() * ${Math.floor(TRACES / 50) - 1})::bigint AS t FROM generate_series(1, 100)) s`,
   );
   const search = (i: number) => {
-    const endUs = (nowMs - Math.floor(((i * 7919) % 1000) / 1000 * (SPREAD_MS - 3_600_000))) * 1000;
+    const endUs = (nowMs - Math.floor((((i * 7919) % 1000) / 1000) * (SPREAD_MS - 3_600_000))) * 1000;
     return `/api/traces?service=svc-0&operation=op-${i % 20}&start=${endUs - 3_600_000_000}&end=${endUs}&limit=20`;
   };
-  const searchTags = (i: number) => `/api/traces?service=svc-${i % 10}&tags=${encodeURIComponent('{"http.response.status_code":"500"}')}&limit=20&lookback=6h`;
+  const searchTags = (i: number) =>
+    `/api/traces?service=svc-${i % 10}&tags=${encodeURIComponent('{"http.response.status_code":"500"}')}&limit=20&lookback=6h`;
   const results = [
-    await measure('trace by id (all tenants)', ids.slice(0, 200).map((id) => `/api/traces/${id}`)),
-    await measure('trace by id (tenant scope, X-Tenant-ID)', tenantSample.map((row) => `/api/traces/${row.id}`), 'tenant-7'),
-    await measure('search service+operation, 1h window, limit 20', Array.from({ length: 100 }, (_, i) => search(i))),
-    await measure('search service+operation, 1h window, limit 20, tenant scope', Array.from({ length: 100 }, (_, i) => search(i)), 'tenant-3'),
-    await measure('search service+tag, 6h window, limit 20', Array.from({ length: 50 }, (_, i) => searchTags(i))),
-    await measure('services list', Array.from({ length: 50 }, () => '/api/services')),
+    await measure(
+      'trace by id (all tenants)',
+      ids.slice(0, 200).map((id) => `/api/traces/${id}`),
+    ),
+    await measure(
+      'trace by id (tenant scope, X-Tenant-ID)',
+      tenantSample.map((row) => `/api/traces/${row.id}`),
+      'tenant-7',
+    ),
+    await measure(
+      'search service+operation, 1h window, limit 20',
+      Array.from({ length: 100 }, (_, i) => search(i)),
+    ),
+    await measure(
+      'search service+operation, 1h window, limit 20, tenant scope',
+      Array.from({ length: 100 }, (_, i) => search(i)),
+      'tenant-3',
+    ),
+    await measure(
+      'search service+tag, 6h window, limit 20',
+      Array.from({ length: 50 }, (_, i) => searchTags(i)),
+    ),
+    await measure(
+      'services list',
+      Array.from({ length: 50 }, () => '/api/services'),
+    ),
   ];
-  console.log(JSON.stringify({ spans: Number(rows[0]!.n), databaseSize: rows[0]!.size, loadSeconds: Math.round(loadSeconds), results }, null, 2));
+  console.log(
+    JSON.stringify({ spans: Number(rows[0]!.n), databaseSize: rows[0]!.size, loadSeconds: Math.round(loadSeconds), results }, null, 2),
+  );
 } finally {
   await hub.stop();
   await database.drop();

@@ -1,9 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AppName } from '#contracts';
+import type { AppName, JaegerTrace } from '#contracts';
 import { NatsTestClient, TestPlatform, eventually, startApp, type AppProcess } from '#testing';
 import { auth, devToken, gatewayEnv, onboard, TestIdentityProvider } from '../gateway/support.js';
-import { type Hub, startHub } from './hub.js';
+import { type Hub, serviceNames, startHub } from './hub.js';
 
 // The platform's request path with tracing on in every app: one REST call through the gateway must
 // be one trace in tracehub covering the gateway and the apps it called (config, policy, orchestrator).
@@ -41,22 +41,22 @@ test('one REST call through the gateway is one trace spanning the gateway and at
 
   const trace = await eventually(
     async () => {
-      const { body } = await hub.api('/api/traces?service=mcp-gateway&lookback=10m&limit=20');
-      return (body.data as any[]).find((t) => {
-        const services = new Set(Object.values(t.processes).map((p: any) => p.serviceName));
+      const { body } = await hub.api<JaegerTrace[]>('/api/traces?service=mcp-gateway&lookback=10m&limit=20');
+      return body.data.find((t) => {
+        const services = serviceNames(t);
         return services.has('mcp-gateway') && BACKENDS.every((app) => services.has(app));
       });
     },
     30_000,
     500,
   );
-  const full = (await hub.api(`/api/traces/${trace.traceID}`)).body.data[0];
-  const services = new Set(Object.values(full.processes).map((p: any) => p.serviceName));
+  const full = (await hub.api<JaegerTrace[]>(`/api/traces/${trace.traceID}`)).body.data[0]!;
+  const services = serviceNames(full);
   assert.ok(services.size >= 4, `gateway + 3 apps, got ${[...services].join(', ')}`);
-  const ids = new Set(full.spans.map((s: any) => s.spanID));
-  const roots = full.spans.filter((s: any) => s.references.length === 0);
+  const ids = new Set(full.spans.map((s) => s.spanID));
+  const roots = full.spans.filter((s) => s.references.length === 0);
   assert.equal(roots.length, 1, 'one root span');
-  assert.equal(full.processes[roots[0].processID].serviceName, 'mcp-gateway');
+  assert.equal(full.processes[roots[0]!.processID]!.serviceName, 'mcp-gateway');
   for (const span of full.spans) {
     for (const ref of span.references) assert.ok(ids.has(ref.spanID), `parent of ${span.operationName} is in the trace`);
   }

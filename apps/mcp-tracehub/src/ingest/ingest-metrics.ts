@@ -78,7 +78,10 @@ const MAX_OPERATION_SERIES = 2_000;
 const OTHER = '__other__';
 
 export class RedRecorder {
-  private readonly children = new Map<string, { calls: ReturnType<typeof spanCalls.labels>; duration: ReturnType<typeof spanDuration.labels> }>();
+  private readonly children = new Map<
+    string,
+    { calls: ReturnType<typeof spanCalls.labels>; duration: ReturnType<typeof spanDuration.labels> }
+  >();
 
   record(spans: SpanRecord[]): void {
     // Counts are added once per series and batch; label hashing per span was most of this cost.

@@ -136,20 +136,16 @@ function toRecord(
     statusMessage: span.status?.message || null,
     attributes,
     resource,
-    events: (span.events ?? []).map(
-      (event): SpanEventRecord => ({
-        timeUs: nanosToMicros(event.timeUnixNano),
-        name: event.name ?? '',
-        attributes: toAttributes(event.attributes),
-      }),
-    ),
-    links: (span.links ?? []).map(
-      (link): SpanLinkRecord => ({
-        traceId: requiredId(link.traceId, 16, 'link traceId'),
-        spanId: requiredId(link.spanId, 8, 'link spanId'),
-        attributes: toAttributes(link.attributes),
-      }),
-    ),
+    events: (span.events ?? []).map((event): SpanEventRecord => ({
+      timeUs: nanosToMicros(event.timeUnixNano),
+      name: event.name ?? '',
+      attributes: toAttributes(event.attributes),
+    })),
+    links: (span.links ?? []).map((link): SpanLinkRecord => ({
+      traceId: requiredId(link.traceId, 16, 'link traceId'),
+      spanId: requiredId(link.spanId, 8, 'link spanId'),
+      attributes: toAttributes(link.attributes),
+    })),
     scopeName,
     scopeVersion,
     traceState: span.traceState || null,

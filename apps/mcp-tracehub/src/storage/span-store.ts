@@ -304,13 +304,7 @@ export class SpanStore implements SpanSink {
   }
 
   /** Calls, errors and p50/p95/p99 durations per service (and operation) over one window. */
-  async redSummary(
-    scope: SpanScope,
-    service: string | null,
-    groupByOperation: boolean,
-    fromUs: number,
-    toUs: number,
-  ): Promise<RedRow[]> {
+  async redSummary(scope: SpanScope, service: string | null, groupByOperation: boolean, fromUs: number, toUs: number): Promise<RedRow[]> {
     const params = new SqlParams();
     const where = [`start_time >= ${params.micros(fromUs)}`, `start_time < ${params.micros(toUs)}`, scopePredicate(scope, params)];
     if (service !== null) where.push(`service = ${params.add(service)}`);
