@@ -61,13 +61,16 @@ export function jwtStrategyOptions(config: JwtAuthConfig, keyStore?: JwksKeyStor
 /** The passport-jwt strategy: full signature and claim verification, then claims → principal. */
 export class JwtStrategy extends PassportJwtStrategy {
   constructor(config: JwtAuthConfig, keyStore?: JwksKeyStore) {
-    super(jwtStrategyOptions(config, keyStore), (payload: Record<string, unknown>, done: (err: unknown, user?: Principal | false, info?: unknown) => void) => {
-      try {
-        done(null, principalFromClaims(payload));
-      } catch (err) {
-        done(null, false, err);
-      }
-    });
+    super(
+      jwtStrategyOptions(config, keyStore),
+      (payload: Record<string, unknown>, done: (err: unknown, user?: Principal | false, info?: unknown) => void) => {
+        try {
+          done(null, principalFromClaims(payload));
+        } catch (err) {
+          done(null, false, err);
+        }
+      },
+    );
   }
 
   /** Runs the strategy against one bearer token outside passport's middleware chain. */

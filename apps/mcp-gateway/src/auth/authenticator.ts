@@ -2,15 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { DomainError, ErrorCode } from '#contracts';
 import { APP_ENV } from '#env';
-import {
-  ApiKeyCache,
-  apiKeyDigest,
-  CredentialRejected,
-  JwtStrategy,
-  VerifiedTokenCache,
-  type ApiKeyGrant,
-  type Principal,
-} from '#auth';
+import { ApiKeyCache, apiKeyDigest, CredentialRejected, JwtStrategy, VerifiedTokenCache, type ApiKeyGrant, type Principal } from '#auth';
 import type { GatewayEnv } from '../env.js';
 import { ConfigLink } from '../config/config-link.js';
 

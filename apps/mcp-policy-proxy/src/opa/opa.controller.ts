@@ -69,7 +69,9 @@ export class OpaController {
 async function parseInput(body: unknown): Promise<DecisionInput> {
   const input = typeof body === 'object' && body !== null ? (body as { input?: unknown }).input : undefined;
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Body must be {"input": {...}}', { violations: [{ path: 'input', message: 'must be an object' }] });
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Body must be {"input": {...}}', {
+      violations: [{ path: 'input', message: 'must be an object' }],
+    });
   }
   return 'subject' in input ? validatePayload(DecisionEvaluateRequest, input) : fromSeedInput(await validatePayload(SeedAuthzInput, input));
 }

@@ -7,16 +7,7 @@
 // queue a heap of jobs ordered by priority then arrival, and per pass a cache of
 // (pool, job shape) pairs known not to fit so a blocked shape is rejected in O(1).
 
-import {
-  ClusterState,
-  fits,
-  jobTolerations,
-  serviceMs,
-  tolerates,
-  type NodeState,
-  type PoolState,
-  type RunningJob,
-} from './cluster.js';
+import { ClusterState, fits, jobTolerations, serviceMs, tolerates, type NodeState, type PoolState, type RunningJob } from './cluster.js';
 import { IndexedHeap } from './heap.js';
 import type { SchedulingPolicy } from './policy.js';
 import { QuotaLedger } from './quota.js';
@@ -361,7 +352,8 @@ export class FairScheduler implements SchedulingPolicy {
     }
     if (earliest === Infinity) return Infinity;
     const slots = loaded.size * Math.max(1, this.slotsPerNode(pool, j.resources));
-    const queued = (this.pendingByModel.get(j.model) ?? 0) / slots;
+    // Queued jobs of the model other than this one (it is counted as pending itself).
+    const queued = Math.max(0, (this.pendingByModel.get(j.model) ?? 0) - 1) / slots;
     return Math.max(0, earliest - now) + queued * serviceMs(pool.serving.get(j.model) as ModelServing, j);
   }
 
@@ -412,12 +404,7 @@ export class FairScheduler implements SchedulingPolicy {
     const spread = tenant.running > 0 ? 1 - (tenant.perPool.get(pool.index) ?? 0) / tenant.running : 1;
     const spot = j.spotTolerant && pool.spec.spot ? 1 : 0;
     return (
-      w.warm * warm +
-      w.predictedWait * wait +
-      w.binPacking * (1 - left) +
-      w.cost * (1 - pool.costRank) +
-      w.spot * spot +
-      w.spread * spread
+      w.warm * warm + w.predictedWait * wait + w.binPacking * (1 - left) + w.cost * (1 - pool.costRank) + w.spot * spot + w.spread * spread
     );
   }
 
