@@ -1,9 +1,14 @@
 // NATS round-trip decisions per second against a real mcp-policy-proxy (child process, own test
-// database, decision log on), single requests with many in flight and batches.
+// database, decision log on), single requests with many in flight and batches; then how long a
+// rule change takes to be enforced by two instances, and how fast the decision log appends.
 // Usage: node dist/bench/policy/nats-roundtrip.js [seconds per scenario]
-import { DecisionEvaluate, DecisionEvaluateBatch, TenantBootstrap, type DecisionEvaluateRequest } from '#contracts';
+import { randomUUID } from 'node:crypto';
+import { DecisionEvaluate, DecisionEvaluateBatch, RuleAdd, TenantBootstrap, type DecisionEvaluateRequest } from '#contracts';
 import { encodeJson, decodeJson } from '#messaging';
+import { createAppDataSource } from '#database';
 import { NatsTestClient, TestPlatform } from '#testing';
+import { DecisionLogStore } from '../../apps/mcp-policy-proxy/src/audit/decision-log-store.js';
+import { policyDataSourceSpec } from '../../apps/mcp-policy-proxy/src/database/data-source.js';
 
 const seconds = Number(process.argv[2] ?? 5);
 const TENANTS = 10;
@@ -81,7 +86,72 @@ try {
   }
   const logged = await platform.database.query(`SELECT count(*) AS n FROM policy.decision_log`);
   console.log(`decision log rows written during the run: ${logged.rows[0]!.n}`);
+
+  const second = await platform.start('mcp-policy-proxy');
+  const urls = [platform.app('mcp-policy-proxy').url, second.url];
+  const propagation: number[] = [];
+  for (let round = 0; round < 10; round++) {
+    const ask = {
+      input: {
+        subject: { id: 'p', roles: [], tenants: ['t0'] },
+        tenantId: 't0',
+        resource: { type: `kind${round}` },
+        action: 'GET',
+      },
+    };
+    const started = performance.now();
+    await nats.request(RuleAdd.subject, {
+      actor: 'bench',
+      rule: { domain: 't0', subject: 'member', resource: `kind${round}`, action: 'GET', effect: 'allow' },
+    });
+    await Promise.all(
+      urls.map(async (url) => {
+        while (performance.now() - started < 5_000) {
+          const res = await fetch(`${url}/v1/data/mcp/authz/allow`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(ask),
+          });
+          if (((await res.json()) as { result: boolean }).result) return;
+        }
+        throw new Error(`rule not enforced by ${url} within 5 s`);
+      }),
+    );
+    propagation.push(performance.now() - started);
+  }
+  propagation.sort((a, b) => a - b);
+  console.log(
+    `rule.add → enforced by both of 2 instances: p50 ${pct(propagation, 0.5).toFixed(1)} ms  max ${propagation.at(-1)!.toFixed(1)} ms (10 changes)`,
+  );
   await nats.close();
+
+  // What the decision log can absorb: batches appended straight to the chain (hashing included).
+  const dataSource = createAppDataSource(
+    { DATABASE_URL: platform.database.url, DATABASE_POOL_SIZE: 2, MIGRATIONS_RUN: false },
+    policyDataSourceSpec,
+  );
+  await dataSource.initialize();
+  const store = new DecisionLogStore(dataSource);
+  const entry = (k: number) => ({
+    decisionId: randomUUID(),
+    at: new Date().toISOString(),
+    tenantId: 't1',
+    subjectId: `u${k}`,
+    action: 'GET',
+    resourceType: 'context',
+    allow: true,
+    reason: 'allowed',
+    matchedRule: 't1.member-get-context',
+    traceId: null,
+    latencyUs: 2,
+    input: JSON.stringify(request(k)),
+  });
+  const appendStarted = performance.now();
+  for (let b = 0; b < 10; b++) await store.append(Array.from({ length: 2000 }, (_, k) => entry(k)));
+  console.log(
+    `decision log append (10 batches of 2000, hash chain): ${Math.round(20_000 / ((performance.now() - appendStarted) / 1000))} records/s`,
+  );
+  await dataSource.destroy();
 } finally {
   await platform.stop();
 }

@@ -185,6 +185,24 @@ describe('mcp-policy-proxy decisions on real Postgres and NATS', () => {
       assert.equal(await opa.evaluate('mcp/authz/reason', { ...input, action: 'PUT' }), 'no_matching_rule');
     });
 
+    it('answers an OPA client batch', async () => {
+      const opa = new OPAClient(url);
+      const input = ask({ tenants: ['acme'] }, 'acme', 'GET', 'context');
+      const results = await opa.evaluateBatch<DecisionEvaluateRequest, boolean>('mcp/authz/allow', {
+        read: input,
+        write: { ...input, action: 'POST' },
+        foreign: { ...input, tenantId: 'globex' },
+      });
+      assert.deepEqual(results, { read: true, write: false, foreign: false });
+      const bad = await fetch(`${url}/v1/batch/data/mcp/authz/allow`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs: { ok: input, broken: { ...input, tenantId: 'Bad Tenant' } } }),
+      });
+      assert.equal(bad.status, 400);
+      assert.match(JSON.stringify(await bad.json()), /inputs\.broken\.tenantId/);
+    });
+
     it('accepts the seed Rego input shape', async () => {
       const opa = new OPAClient(url);
       const seed = {
