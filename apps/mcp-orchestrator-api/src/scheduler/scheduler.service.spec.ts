@@ -5,7 +5,11 @@ import type { PlacementRequest } from './scheduler.port.js';
 import { SchedulerService } from './scheduler.service.js';
 import { buildScenario } from './sim/scenario.js';
 
-const quota = (cpu: number) => ({ nominal: { cpu, memoryMiB: cpu * 1024, gpu: 0 }, borrowingLimit: { cpu: 100, memoryMiB: 102400, gpu: 0 }, lendingLimit: { cpu, memoryMiB: cpu * 1024, gpu: 0 } });
+const quota = (cpu: number) => ({
+  nominal: { cpu, memoryMiB: cpu * 1024, gpu: 0 },
+  borrowingLimit: { cpu: 100, memoryMiB: 102400, gpu: 0 },
+  lendingLimit: { cpu, memoryMiB: cpu * 1024, gpu: 0 },
+});
 
 function service(): SchedulerService {
   const scenario = buildScenario({
@@ -18,7 +22,17 @@ function service(): SchedulerService {
         costPerNodeHour: 1,
         nodeCount: 1,
         nodeAllocatable: { cpu: 2, memoryMiB: 2048, gpu: 0 },
-        models: [{ model: 'm', prefillTokensPerSec: 1000, decodeTokensPerSec: 10, coldStartMs: 0, resumeMs: 0, backendUrl: 'http://127.0.0.1:8090/v1', minWarmReplicas: 1 }],
+        models: [
+          {
+            model: 'm',
+            prefillTokensPerSec: 1000,
+            decodeTokensPerSec: 10,
+            coldStartMs: 0,
+            resumeMs: 0,
+            backendUrl: 'http://127.0.0.1:8090/v1',
+            minWarmReplicas: 1,
+          },
+        ],
       },
     ],
     tenants: [],

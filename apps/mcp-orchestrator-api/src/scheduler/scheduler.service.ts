@@ -27,11 +27,21 @@ const metric = <T>(name: string, create: () => T): T => (register.getSingleMetri
 
 const decisionSeconds = metric(
   'mcp_scheduler_decision_seconds',
-  () => new Histogram({ name: 'mcp_scheduler_decision_seconds', help: 'Time of one scheduling pass', buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05] }),
+  () =>
+    new Histogram({
+      name: 'mcp_scheduler_decision_seconds',
+      help: 'Time of one scheduling pass',
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05],
+    }),
 );
 const decisionsTotal = metric(
   'mcp_scheduler_decisions_total',
-  () => new Counter({ name: 'mcp_scheduler_decisions_total', help: 'Bindings and preemptions by kind and pool', labelNames: ['kind', 'pool'] as const }),
+  () =>
+    new Counter({
+      name: 'mcp_scheduler_decisions_total',
+      help: 'Bindings and preemptions by kind and pool',
+      labelNames: ['kind', 'pool'] as const,
+    }),
 );
 
 /**
@@ -94,7 +104,11 @@ export class SchedulerService extends InferenceScheduler implements OnModuleInit
     };
     return new Promise<Placement>((resolve, reject) => {
       const timeout = setTimeout(
-        () => this.withdraw(req.jobId, new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'No capacity became free for this job in time', { jobId: req.jobId })),
+        () =>
+          this.withdraw(
+            req.jobId,
+            new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'No capacity became free for this job in time', { jobId: req.jobId }),
+          ),
         this.options.placementTimeoutMs,
       );
       const onAbort = (): void => this.withdraw(req.jobId, abortError(req.jobId));
@@ -162,7 +176,14 @@ export class SchedulerService extends InferenceScheduler implements OnModuleInit
       if (!w) continue;
       this.waiters.delete(d.jobId);
       w.cleanup();
-      w.resolve({ jobId: d.jobId, pool: d.pool, node: d.node, backendUrl: d.backendUrl, warm: d.warm, predictedWaitMs: Math.max(0, d.startAt - now) });
+      w.resolve({
+        jobId: d.jobId,
+        pool: d.pool,
+        node: d.node,
+        backendUrl: d.backendUrl,
+        warm: d.warm,
+        predictedWaitMs: Math.max(0, d.startAt - now),
+      });
     }
   }
 
@@ -187,14 +208,21 @@ export class SchedulerService extends InferenceScheduler implements OnModuleInit
     const pools = this.scenario.cluster.pools.filter((p) => p.models.some((m) => m.model === req.model));
     if (pools.length === 0) throw new DomainError(ErrorCode.NOT_FOUND, 'No node pool serves this model', { model: req.model });
     const fitsSomewhere = pools.some((p) => p.nodes.some((n) => RESOURCE_NAMES.every((r) => n.allocatable[r] >= req.resources[r])));
-    if (!fitsSomewhere) throw new DomainError(ErrorCode.BAD_REQUEST, 'The resource request is larger than any node serving this model', { model: req.model });
+    if (!fitsSomewhere)
+      throw new DomainError(ErrorCode.BAD_REQUEST, 'The resource request is larger than any node serving this model', { model: req.model });
   }
 
   private ensureTenant(tenantId: string, tier: PlacementRequest['tier']): void {
     if (this.core.hasTenant(tenantId)) return;
     const defaults = this.scenario.file.tenantDefaults?.[tier];
     if (!defaults) throw new DomainError(ErrorCode.TENANT_UNKNOWN, 'The scheduler has no quota for this tenant or its tier', { tier });
-    this.core.addTenant({ id: tenantId, tier, weight: defaults.weight ?? 1, cohort: defaults.cohort ?? 'default', quotas: defaults.quotas });
+    this.core.addTenant({
+      id: tenantId,
+      tier,
+      weight: defaults.weight ?? 1,
+      cohort: defaults.cohort ?? 'default',
+      quotas: defaults.quotas,
+    });
   }
 
   private registerGauges(): void {
@@ -203,8 +231,20 @@ export class SchedulerService extends InferenceScheduler implements OnModuleInit
     register.removeSingleMetric('mcp_scheduler_running_jobs');
     register.removeSingleMetric('mcp_scheduler_pool_nodes_on');
     register.removeSingleMetric('mcp_scheduler_pool_utilization');
-    new Gauge({ name: 'mcp_scheduler_pending_jobs', help: 'Jobs queued for placement', collect() { this.set(core().pendingCount); } });
-    new Gauge({ name: 'mcp_scheduler_running_jobs', help: 'Jobs bound to a node', collect() { this.set(core().cluster.running.size); } });
+    new Gauge({
+      name: 'mcp_scheduler_pending_jobs',
+      help: 'Jobs queued for placement',
+      collect() {
+        this.set(core().pendingCount);
+      },
+    });
+    new Gauge({
+      name: 'mcp_scheduler_running_jobs',
+      help: 'Jobs bound to a node',
+      collect() {
+        this.set(core().cluster.running.size);
+      },
+    });
     new Gauge({
       name: 'mcp_scheduler_pool_nodes_on',
       help: 'Nodes of the pool that are starting or ready (not hibernated)',

@@ -108,7 +108,11 @@ export function jobTolerations(pool: PoolSpec, job: Pick<JobSpec, 'resources'>, 
   for (const t of pool.taints) {
     if (t.key === SPOT_TAINT_KEY && !spotAllowed) continue;
     if (t.key === GPU_TAINT_KEY && !(job.resources.gpu > 0)) continue;
-    out.push(t.value === undefined ? { key: t.key, operator: 'Exists', effect: t.effect } : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect });
+    out.push(
+      t.value === undefined
+        ? { key: t.key, operator: 'Exists', effect: t.effect }
+        : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect },
+    );
   }
   return out;
 }
@@ -118,9 +122,7 @@ export function fits(free: Resources, req: Resources): boolean {
 }
 
 export function serviceMs(serving: ModelServing, job: JobSpec): number {
-  return (
-    (job.promptTokens / serving.prefillTokensPerSec) * 1000 + (job.outputTokens / serving.decodeTokensPerSec) * 1000
-  );
+  return (job.promptTokens / serving.prefillTokensPerSec) * 1000 + (job.outputTokens / serving.decodeTokensPerSec) * 1000;
 }
 
 export function prefillMs(serving: ModelServing, job: JobSpec): number {

@@ -19,7 +19,14 @@ function world(tiers: Tier[], nodesPerPool: number): World {
   const total = 4 * nodesPerPool * 2;
   const share = Math.floor(total / tiers.length);
   const tenants = tiers.map((tier, i) => ({ id: `t${i}`, tier }));
-  const serving = { model: 'm', prefillTokensPerSec: 1000, decodeTokensPerSec: 10, coldStartMs: 100, resumeMs: 10, backendUrl: 'http://127.0.0.1:8090/v1' };
+  const serving = {
+    model: 'm',
+    prefillTokensPerSec: 1000,
+    decodeTokensPerSec: 10,
+    coldStartMs: 100,
+    resumeMs: 10,
+    backendUrl: 'http://127.0.0.1:8090/v1',
+  };
   const nodes = (prefix: string) =>
     Array.from({ length: nodesPerPool }, (_, n) => ({ name: `${prefix}-${n}`, allocatable: { cpu: 4, memoryMiB: 4096, gpu: 0 } }));
   return {
@@ -63,7 +70,16 @@ type Op =
 
 const opArb = (tenants: number, nodes: number): fc.Arbitrary<Op> =>
   fc.oneof(
-    { weight: 5, arbitrary: fc.record({ op: fc.constant('submit' as const), tenant: fc.nat(tenants - 1), priority: fc.constantFrom(0, 10), spot: fc.boolean(), tokens: fc.integer({ min: 1, max: 400 }) }) },
+    {
+      weight: 5,
+      arbitrary: fc.record({
+        op: fc.constant('submit' as const),
+        tenant: fc.nat(tenants - 1),
+        priority: fc.constantFrom(0, 10),
+        spot: fc.boolean(),
+        tokens: fc.integer({ min: 1, max: 400 }),
+      }),
+    },
     { weight: 3, arbitrary: fc.record({ op: fc.constant('complete' as const), pick: fc.nat(1000) }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('tick' as const), dt: fc.integer({ min: 1, max: 5000 }) }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('reclaim' as const), node: fc.nat(nodes - 1) }) },
@@ -164,7 +180,17 @@ describe('fair scheduler properties', () => {
         for (let k = 0; run.s.ledger.withinNominal(tenant.id, 'compute', unit); k++) {
           const before = run.s.ledger.usage(tenant.id, 'compute').cpu;
           run.s.submit(
-            { id: `probe${k}`, tenantId: tenant.id, tier: tenant.tier, model: 'm', priority: 0, promptTokens: 1, outputTokens: 1, resources: unit, spotTolerant: true },
+            {
+              id: `probe${k}`,
+              tenantId: tenant.id,
+              tier: tenant.tier,
+              model: 'm',
+              priority: 0,
+              promptTokens: 1,
+              outputTokens: 1,
+              resources: unit,
+              spotTolerant: true,
+            },
             run.now,
           );
           reclaims += run.s.schedule(run.now).filter((d) => d.kind === 'preempt').length;

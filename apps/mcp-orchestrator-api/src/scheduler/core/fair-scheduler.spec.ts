@@ -29,7 +29,11 @@ function pool(name: string, over: Partial<PoolSpec> & { count?: number; cpu?: nu
 }
 
 function tenant(id: string, tier: Tier = 'standard', nominal = 100, weight = 1): TenantSpec {
-  const q = { nominal: { cpu: nominal, memoryMiB: nominal * 1024, gpu: nominal }, borrowingLimit: { cpu: 1000, memoryMiB: 1e7, gpu: 1000 }, lendingLimit: { cpu: nominal, memoryMiB: nominal * 1024, gpu: nominal } };
+  const q = {
+    nominal: { cpu: nominal, memoryMiB: nominal * 1024, gpu: nominal },
+    borrowingLimit: { cpu: 1000, memoryMiB: 1e7, gpu: 1000 },
+    lendingLimit: { cpu: nominal, memoryMiB: nominal * 1024, gpu: nominal },
+  };
   return { id, tier, weight, cohort: 'c', quotas: { compute: q, gpu: q, memory: q, standard: q } };
 }
 
@@ -56,8 +60,19 @@ describe('FairScheduler placement', () => {
     const spec: ClusterSpec = {
       pools: [
         pool('cpu', { models: [serving('small')] }),
-        pool('spot', { spot: true, gpu: 8, taints: [{ key: 'mcp.platform/spot', value: 'true', effect: 'NoSchedule' }], models: [serving('small'), serving('big')], costPerNodeHour: 0.1 }),
-        pool('gpu', { kind: 'gpu', gpu: 8, taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }], models: [serving('big'), serving('small')] }),
+        pool('spot', {
+          spot: true,
+          gpu: 8,
+          taints: [{ key: 'mcp.platform/spot', value: 'true', effect: 'NoSchedule' }],
+          models: [serving('small'), serving('big')],
+          costPerNodeHour: 0.1,
+        }),
+        pool('gpu', {
+          kind: 'gpu',
+          gpu: 8,
+          taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }],
+          models: [serving('big'), serving('small')],
+        }),
       ],
       tenants: [tenant('a')],
     };
@@ -87,7 +102,10 @@ describe('FairScheduler placement', () => {
   });
 
   it('orders tiers first, then tenants by weighted dominant share', () => {
-    const s = new FairScheduler({ pools: [pool('p', { count: 1, cpu: 2 })], tenants: [tenant('heavy'), tenant('light'), tenant('vip', 'premium')] });
+    const s = new FairScheduler({
+      pools: [pool('p', { count: 1, cpu: 2 })],
+      tenants: [tenant('heavy'), tenant('light'), tenant('vip', 'premium')],
+    });
     // heavy holds one slot for long; the other slot frees up once per round.
     const long = job('heavy', { outputTokens: 1_000_000 });
     let turn = job('light');
@@ -148,7 +166,10 @@ describe('FairScheduler preemption', () => {
 
   it('does not evict work that runs within its own nominal quota, nor a higher tier', () => {
     const s = new FairScheduler(
-      { pools: [pool('p', { count: 1, cpu: 2 })], tenants: [tenant('a', 'standard', 1), tenant('b', 'premium', 1), tenant('c', 'standard', 1)] },
+      {
+        pools: [pool('p', { count: 1, cpu: 2 })],
+        tenants: [tenant('a', 'standard', 1), tenant('b', 'premium', 1), tenant('c', 'standard', 1)],
+      },
       { preemptAfterWaitMs: 0 },
     );
     s.submit(job('a'), 0);
@@ -161,7 +182,12 @@ describe('FairScheduler preemption', () => {
   it('moves work evicted by a spot reclaim to on-demand capacity', () => {
     const s = new FairScheduler({
       pools: [
-        pool('spot', { count: 1, spot: true, taints: [{ key: 'mcp.platform/spot', value: 'true', effect: 'NoSchedule' }], costPerNodeHour: 0.1 }),
+        pool('spot', {
+          count: 1,
+          spot: true,
+          taints: [{ key: 'mcp.platform/spot', value: 'true', effect: 'NoSchedule' }],
+          costPerNodeHour: 0.1,
+        }),
         pool('od', { count: 1 }),
       ],
       tenants: [tenant('a')],
@@ -170,7 +196,10 @@ describe('FairScheduler preemption', () => {
     s.submit(j, 0);
     assert.equal(binds(s.schedule(0))[0]?.pool, 'spot');
     const evicted = s.reclaimSpot('spot-0', 5_000, 600_000);
-    assert.deepEqual(evicted.map((e) => [e.jobId, e.reason]), [[j.id, 'spot-reclaim']]);
+    assert.deepEqual(
+      evicted.map((e) => [e.jobId, e.reason]),
+      [[j.id, 'spot-reclaim']],
+    );
     assert.equal(binds(s.schedule(5_000))[0]?.pool, 'od');
   });
 });

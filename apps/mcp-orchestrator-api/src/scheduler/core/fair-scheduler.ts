@@ -9,16 +9,7 @@
 // O(shapes + log tenants + log jobs + nodes of the model), however many jobs are queued; a
 // shape that does not fit is skipped for the rest of the pass for every tenant at once.
 
-import {
-  ClusterState,
-  fits,
-  jobTolerations,
-  serviceMs,
-  tolerates,
-  type NodeState,
-  type PoolState,
-  type RunningJob,
-} from './cluster.js';
+import { ClusterState, fits, jobTolerations, serviceMs, tolerates, type NodeState, type PoolState, type RunningJob } from './cluster.js';
 import { IndexedHeap } from './heap.js';
 import type { SchedulingPolicy } from './policy.js';
 import { QuotaLedger } from './quota.js';
@@ -443,12 +434,7 @@ export class FairScheduler implements SchedulingPolicy {
     const spread = tenant.running > 0 ? 1 - (tenant.perPool.get(pool.index) ?? 0) / tenant.running : 1;
     const spot = j.spotTolerant && pool.spec.spot ? 1 : 0;
     return (
-      w.warm * warm +
-      w.predictedWait * wait +
-      w.binPacking * (1 - left) +
-      w.cost * (1 - pool.costRank) +
-      w.spot * spot +
-      w.spread * spread
+      w.warm * warm + w.predictedWait * wait + w.binPacking * (1 - left) + w.cost * (1 - pool.costRank) + w.spot * spot + w.spread * spread
     );
   }
 
@@ -475,7 +461,10 @@ export class FairScheduler implements SchedulingPolicy {
     const now = pass.now;
     // Without reclaim or same-tenant eviction, who may be evicted does not depend on the
     // tenant: one failed search answers for the whole band and shape.
-    const tenantPart = this.config.preemptWithinTenant || this.cluster.pools.some((p) => this.ledger.withinNominal(j.tenantId, p.spec.kind, j.resources)) ? j.tenantId : '*';
+    const tenantPart =
+      this.config.preemptWithinTenant || this.cluster.pools.some((p) => this.ledger.withinNominal(j.tenantId, p.spec.kind, j.resources))
+        ? j.tenantId
+        : '*';
     const key = `${tenantPart}|${pj.band}|${j.priority}|${this.pendingShape(pj)}`;
     if (pass.noPreempt.has(key) || pass.scans >= this.config.preemptionScansPerPass) return false;
     pass.scans++;

@@ -9,7 +9,13 @@ const flavor = (nominal: number, borrowing: number, lending: number): FlavorQuot
   borrowingLimit: cpu(borrowing),
   lendingLimit: cpu(lending),
 });
-const tenant = (id: string, q: FlavorQuota, cohort = 'c'): TenantSpec => ({ id, tier: 'standard', weight: 1, cohort, quotas: { compute: q } });
+const tenant = (id: string, q: FlavorQuota, cohort = 'c'): TenantSpec => ({
+  id,
+  tier: 'standard',
+  weight: 1,
+  cohort,
+  quotas: { compute: q },
+});
 
 describe('QuotaLedger', () => {
   it('admits within nominal and refuses a flavor the tenant has no quota for', () => {

@@ -7,15 +7,7 @@
 // needs usage ≤ nominal + borrowingLimit for the queue and the pool not overdrawn, so a
 // queue's own nominal can always be recovered by preempting work that borrows.
 
-import {
-  POOL_KINDS,
-  RESOURCE_NAMES,
-  type FlavorQuota,
-  type PoolKind,
-  type Resources,
-  type TenantSpec,
-  zeroResources,
-} from './types.js';
+import { POOL_KINDS, RESOURCE_NAMES, type FlavorQuota, type PoolKind, type Resources, type TenantSpec, zeroResources } from './types.js';
 
 interface QueueFlavor {
   quota: FlavorQuota;
@@ -107,8 +99,7 @@ export class QuotaLedger {
       if (need === 0) continue;
       const after = qf.usage[r] + need;
       if (after > qf.quota.nominal[r] + qf.quota.borrowingLimit[r]) return 'queue';
-      const drawnAfter =
-        cf.drawn[r] - Math.max(0, qf.usage[r] - qf.guaranteed[r]) + Math.max(0, after - qf.guaranteed[r]);
+      const drawnAfter = cf.drawn[r] - Math.max(0, qf.usage[r] - qf.guaranteed[r]) + Math.max(0, after - qf.guaranteed[r]);
       if (drawnAfter > cf.lendable[r]) result = qf.usage[r] >= qf.guaranteed[r] ? 'cohort' : 'queue';
     }
     return result;

@@ -29,7 +29,11 @@ export function dnsLabel(s: string): string {
 
 /** Label values allow [A-Za-z0-9._-], start and end alphanumeric, ≤ 63 characters. */
 function labelValue(s: string): string {
-  return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '').slice(0, 63).replace(/[^A-Za-z0-9]+$/g, '');
+  return s
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '')
+    .slice(0, 63)
+    .replace(/[^A-Za-z0-9]+$/g, '');
 }
 
 /** Quantities the way kubectl writes them: millicores for fractional CPU, Mi for memory. */
@@ -53,7 +57,9 @@ function podSpec(pool: PoolSpec, serving: ModelServing, resources: Resources, op
   return {
     nodeSelector,
     tolerations: pool.taints.map((t) =>
-      t.value === undefined ? { key: t.key, operator: 'Exists', effect: t.effect } : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect },
+      t.value === undefined
+        ? { key: t.key, operator: 'Exists', effect: t.effect }
+        : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect },
     ),
     securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
     containers: [
@@ -97,7 +103,13 @@ export function renderReplicaDeployment(pool: PoolSpec, model: string, resources
 }
 
 /** A Pod for one job's replica, pinned to the node the scheduler bound it to. */
-export function renderJobPod(pool: PoolSpec, model: string, jobId: string, resources: Resources, opts: RenderOptions): Record<string, unknown> {
+export function renderJobPod(
+  pool: PoolSpec,
+  model: string,
+  jobId: string,
+  resources: Resources,
+  opts: RenderOptions,
+): Record<string, unknown> {
   const serving = pool.models.find((m) => m.model === model);
   if (!serving) throw new Error(`pool ${pool.name} does not serve ${model}`);
   const labels = { ...commonLabels(pool, serving), 'mcp.platform/job': labelValue(jobId) };

@@ -114,7 +114,8 @@ export function buildScenario(file: ScenarioFile): Scenario {
     for (const m of p.models ?? []) {
       if (!(m.prefillTokensPerSec > 0 && m.decodeTokensPerSec > 0)) problems.push(`${where}: ${m.model} needs positive token rates`);
       if (!(m.coldStartMs >= 0 && m.resumeMs >= 0)) problems.push(`${where}: ${m.model} needs coldStartMs and resumeMs`);
-      if (typeof m.backendUrl !== 'string' || !/^https?:\/\//.test(m.backendUrl)) problems.push(`${where}: ${m.model} needs an http(s) backendUrl`);
+      if (typeof m.backendUrl !== 'string' || !/^https?:\/\//.test(m.backendUrl))
+        problems.push(`${where}: ${m.model} needs an http(s) backendUrl`);
     }
     let nodes = p.nodes;
     if (!nodes) {
