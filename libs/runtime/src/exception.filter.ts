@@ -22,7 +22,7 @@ export class PlatformExceptionFilter implements ExceptionFilter {
     const body = this.toBody(exception, request);
     const status = httpStatusFor(body.code);
     if (reply.sent) return;
-    if (body.code === ErrorCode.RATE_LIMITED && typeof body.details?.retryAfterSeconds === 'number') {
+    if ((status === 429 || status === 503) && typeof body.details?.retryAfterSeconds === 'number') {
       reply.header('retry-after', String(body.details.retryAfterSeconds));
     }
     void reply.status(status).send({ error: body, requestId: request.id });

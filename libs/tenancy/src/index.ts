@@ -1,2 +1,3 @@
 export * from './tenant-id.js';
 export * from './tenant-context.js';
+export * from './tenant-access.js';

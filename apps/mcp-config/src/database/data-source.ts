@@ -1,4 +1,5 @@
 import { type AppDataSourceSpec } from '#database';
+import { ConfigSchema1764190000000 } from './migrations/1764190000000-config-schema.js';
 
 /**
  * The mcp-config database definition: its schema, entities and migrations. Used by the app
@@ -8,5 +9,5 @@ export const configDataSourceSpec: AppDataSourceSpec = {
   schema: 'config',
   applicationName: 'mcp-config',
   entities: [],
-  migrations: [],
+  migrations: [ConfigSchema1764190000000],
 };

@@ -1,6 +1,6 @@
 import { int, str, type EnvOf } from '#env';
 
-/** Variables of the inference scheduler (docs/SCHEDULER.md, "Running it in the orchestrator"). */
+/** Variables of the inference scheduler, part of the orchestrator's env schema (docs/SCHEDULER.md, "Running it in the orchestrator"). */
 export const schedulerEnvSchema = {
   /** YAML/JSON file with the node pools (and their inference backends), tenant quotas and scheduler config. */
   SCHEDULER_POOLS_FILE: str('apps/mcp-orchestrator-api/src/scheduler/scenarios/local.yaml'),

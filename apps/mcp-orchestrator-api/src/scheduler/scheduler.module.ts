@@ -1,15 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { Module } from '@nestjs/common';
-import { loadEnvOrExit } from '#env';
-import { schedulerEnvSchema } from './scheduler.env.js';
+import { APP_ENV } from '#env';
+import type { SchedulerEnv } from './scheduler.env.js';
 import { InferenceScheduler } from './scheduler.port.js';
 import { SCHEDULER_OPTIONS, SCHEDULER_SCENARIO, SchedulerService, type SchedulerOptions } from './scheduler.service.js';
 import { parseScenario, type Scenario } from './sim/scenario.js';
 
 /** Reads the pools file once at boot; a missing or invalid file stops the app with its reason. */
-async function loadScenario(): Promise<Scenario> {
-  const env = loadEnvOrExit(schedulerEnvSchema);
+async function loadScenario(env: SchedulerEnv): Promise<Scenario> {
   const path = resolve(env.SCHEDULER_POOLS_FILE);
   let text: string;
   try {
@@ -22,11 +21,11 @@ async function loadScenario(): Promise<Scenario> {
 
 @Module({
   providers: [
-    { provide: SCHEDULER_SCENARIO, useFactory: loadScenario },
+    { provide: SCHEDULER_SCENARIO, inject: [APP_ENV], useFactory: loadScenario },
     {
       provide: SCHEDULER_OPTIONS,
-      useFactory: (): SchedulerOptions => {
-        const env = loadEnvOrExit(schedulerEnvSchema);
+      inject: [APP_ENV],
+      useFactory: (env: SchedulerEnv): SchedulerOptions => {
         return { tickMs: env.SCHEDULER_TICK_MS, placementTimeoutMs: env.SCHEDULER_PLACEMENT_TIMEOUT_MS };
       },
     },

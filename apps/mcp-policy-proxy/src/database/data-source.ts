@@ -1,4 +1,5 @@
 import { type AppDataSourceSpec } from '#database';
+import { PolicySchema1764100000000 } from '../store/migrations/1764100000000-policy-schema.js';
 
 /**
  * The mcp-policy-proxy database definition: its schema, entities and migrations. Used by the app
@@ -8,5 +9,5 @@ export const policyDataSourceSpec: AppDataSourceSpec = {
   schema: 'policy',
   applicationName: 'mcp-policy-proxy',
   entities: [],
-  migrations: [],
+  migrations: [PolicySchema1764100000000],
 };

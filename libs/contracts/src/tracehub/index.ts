@@ -1,2 +1,3 @@
-// Contracts of mcp-tracehub: one folder per message (subject, validated request class, reply type).
-export {};
+// Contracts of mcp-tracehub: reading traces over NATS on behalf of a principal the gateway verified.
+export * from './jaeger.js';
+export * from './queries.js';

@@ -1,0 +1,24 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { DomainError, ErrorCode, UsageGet, type UsageGetRequest } from '#contracts';
+import { OrchestratorDb } from '../persistence/orchestrator-db.js';
+import { actorOf } from '../registry/registry.controller.js';
+import { readUsage } from './usage.repository.js';
+
+const DAY_MS = 86_400_000;
+
+@Controller()
+export class UsageController {
+  constructor(private readonly db: OrchestratorDb) {}
+
+  @MessagePattern(UsageGet.subject)
+  async get(req: UsageGetRequest) {
+    const { tenantId } = actorOf(req);
+    const to = req.to ?? new Date().toISOString().slice(0, 10);
+    const from = req.from ?? new Date(Date.parse(to) - 29 * DAY_MS).toISOString().slice(0, 10);
+    if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)) || from > to) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, '"from" and "to" must be dates with from <= to', { from, to });
+    }
+    return { items: await this.db.tenant(tenantId, (sql) => readUsage(sql, from, to, req.kind)) };
+  }
+}
