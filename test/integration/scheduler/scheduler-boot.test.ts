@@ -67,13 +67,13 @@ describe('scheduler in the orchestrator', () => {
   });
 
   it('refuses to start on a pools file that is missing or invalid, naming the problem', async () => {
-    const missing = await runAppToExit('mcp-orchestrator-api', platform.env({ SCHEDULER_POOLS_FILE: join(dir, 'nope.yaml') }));
+    const missing = await runAppToExit('mcp-orchestrator-api', platform.env({ SCHEDULER_POOLS_FILE: join(dir, 'nope.yaml') }), 60_000);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr + missing.stdout, /SCHEDULER_POOLS_FILE .*nope\.yaml cannot be read/);
 
     const bad = join(dir, 'bad.yaml');
     await writeFile(bad, pools.replace('kind: gpu', 'kind: quantum'));
-    const invalid = await runAppToExit('mcp-orchestrator-api', platform.env({ SCHEDULER_POOLS_FILE: bad }));
+    const invalid = await runAppToExit('mcp-orchestrator-api', platform.env({ SCHEDULER_POOLS_FILE: bad }), 60_000);
     assert.notEqual(invalid.code, 0);
     assert.match(invalid.stderr + invalid.stdout, /pools\[1\] \(it-gpu\): kind must be one of standard\|compute\|memory\|gpu/);
   });
