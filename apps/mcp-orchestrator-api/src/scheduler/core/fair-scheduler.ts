@@ -142,10 +142,6 @@ export class FairScheduler implements SchedulingPolicy {
     return this.tenants.has(id);
   }
 
-  tenantShare(id: string): number {
-    return this.tenants.get(id)?.share ?? 0;
-  }
-
   submit(job: JobSpec, now: number): void {
     void now;
     const tenant = this.tenants.get(job.tenantId);

@@ -69,11 +69,6 @@ export class QuotaLedger {
     return qf ? { ...qf.usage } : zeroResources();
   }
 
-  nominal(tenantId: string, kind: PoolKind): Resources {
-    const qf = this.queues.get(tenantId)?.get(kind);
-    return qf ? { ...qf.quota.nominal } : zeroResources();
-  }
-
   /** The cohort's lendable pool and how much of it is drawn, for invariant checks. */
   cohortState(cohort: string, kind: PoolKind): { lendable: Resources; drawn: Resources } | undefined {
     const cf = this.cohorts.get(cohort)?.get(kind);
