@@ -1,7 +1,7 @@
 // npm run sim -- [--traces code,conv] [--data-dir ../shared/data/azure-llm-inference-2023]
 //                [--scenario apps/mcp-orchestrator-api/src/scheduler/scenarios/azure-{trace}.yaml]
 //                [--load 1,2,4] [--policies fair,fifo,round-robin,least-loaded]
-//                [--out sim-out] [--plots docs/img] [--doc docs/SCHEDULER.md --section traces] [--seed N]
+//                [--out dist/sim-out] [--plots docs/img] [--doc docs/SCHEDULER.md --section traces] [--seed N]
 // Replays each trace at each load through each policy and writes JSON results, markdown
 // tables (into --doc between the sim markers when given) and SVG plots.
 
@@ -32,7 +32,7 @@ function main(): void {
       scenario: { type: 'string', default: 'apps/mcp-orchestrator-api/src/scheduler/scenarios/azure-{trace}.yaml' },
       load: { type: 'string', default: '1,2,4' },
       policies: { type: 'string', default: POLICY_NAMES.join(',') },
-      out: { type: 'string', default: 'sim-out' },
+      out: { type: 'string', default: 'dist/sim-out' },
       plots: { type: 'string' },
       doc: { type: 'string' },
       section: { type: 'string', default: 'traces' },
