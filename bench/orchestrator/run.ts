@@ -35,7 +35,7 @@ async function request(nats: NatsTestClient, subject: string, payload: unknown):
 const counter = await startCounter();
 const platform = await TestPlatform.create();
 try {
-  await platform.start('mcp-orchestrator-api', { REGISTRY_REFRESH_INTERVAL_MS: '0', LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20' });
+  await platform.start('mcp-orchestrator-api', { REGISTRY_REFRESH_INTERVAL_MS: '0', DATABASE_POOL_SIZE: '20' });
   const nats = await NatsTestClient.connect(platform.namespace.subjectPrefix);
   await request(nats, 'orchestrator.server.register', { ...who, server: 'counter', url: counter.url });
   await pooled(200, 16, () =>

@@ -46,7 +46,8 @@ describe('app bundles boot as the images run them', () => {
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         if (req.url === '/v1/traces') exported.push(body);
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        // Doubles as the gateway's identity provider: production verifies tokens against a JWKS.
+        res.writeHead(200, { 'content-type': 'application/json' }).end(req.url === '/jwks' ? '{"keys":[]}' : '{}');
       });
     });
     await new Promise<void>((r) => otlp.listen(0, '127.0.0.1', r));
@@ -74,6 +75,9 @@ describe('app bundles boot as the images run them', () => {
     API_KEY_PEPPER: randomBytes(24).toString('hex'),
     OTLP_PORT: '0',
     ADMIN_PORT: '0',
+    AUTH_JWKS_URL: `${otlpUrl}/jwks`,
+    // The orchestrator reads the node pools the cluster mounts at /etc/mcp/pools.yaml.
+    SCHEDULER_POOLS_FILE: resolve(ROOT, 'deploy/base/mcp-orchestrator-api/pools.yaml'),
     ...platform.env(),
     ...extra,
   });
@@ -95,7 +99,7 @@ describe('app bundles boot as the images run them', () => {
       let output = '';
       const exit = new Promise<Run>((r) => child.once('exit', (code) => r({ code, output })));
       const port = await new Promise<number>((res, rej) => {
-        const timer = setTimeout(() => rej(new Error(`${app} was not ready in 90 s:\n${output.slice(-3000)}`)), 90_000);
+        const timer = setTimeout(() => rej(new Error(`${app} was not ready in 120 s:\n${output.slice(-3000)}`)), 120_000);
         const onData = (c: Buffer) => {
           output += c.toString();
           const m = /"msg":"ready","httpPort":(\d+)/.exec(output);

@@ -133,8 +133,9 @@ describe('security: hostile input (fast-check) on every public route', () => {
     assert.doesNotMatch(text, /\n\s+at |node_modules|\/work\/|stack/i, `${what} leaked internals: ${text.slice(0, 300)}`);
     const type = res.headers.get('content-type') ?? '';
     if (res.status >= 400 && type.includes('application/json')) {
-      const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
-      assert.equal(typeof body.error?.code, 'string', `${what}: ${text.slice(0, 300)}`);
+      const body = JSON.parse(text) as { jsonrpc?: string; error?: { code?: unknown; message?: unknown } };
+      // The platform's error body, or on /mcp a JSON-RPC error (numeric code) as the MCP transport answers.
+      assert.equal(typeof body.error?.code, body.jsonrpc === '2.0' ? 'number' : 'string', `${what}: ${text.slice(0, 300)}`);
       assert.equal(typeof body.error?.message, 'string', `${what}: ${text.slice(0, 300)}`);
     }
   }

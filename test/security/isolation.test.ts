@@ -25,13 +25,6 @@ describe('security: isolation, rate-limit bypass, MCP session hijack, DNS rebind
     await e2e.onboard('bravo', ['ml_inference']);
     await e2e.onboard('throttled', [], 5);
     await e2e.admin('orchestrator.server.register', { tenantId: 'alpha', principalId: 'alice', roles: ['admin'], server: 'alphaonly', url: e2e.counter!.url }, 30_000);
-    await e2e.admin('orchestrator.workflow.create', {
-      tenantId: 'alpha',
-      principalId: 'alice',
-      roles: ['admin'],
-      name: 'alpha-secret',
-      definition: { steps: [{ id: 'one', kind: 'tool', tool: { server: 'alphaonly', name: 'add' }, input: { a: 1, b: 2 } }] },
-    });
   });
   after(async () => {
     for (const c of clients) await c.close().catch(() => undefined);
@@ -46,6 +39,13 @@ describe('security: isolation, rate-limit bypass, MCP session hijack, DNS rebind
     });
 
   it("creates alpha's resources through the gateway", async () => {
+    await e2e.admin('orchestrator.workflow.create', {
+      tenantId: 'alpha',
+      principalId: 'alice',
+      roles: ['admin'],
+      name: 'alpha-secret',
+      definition: { steps: [{ id: 'one', kind: 'tool', tool: { server: 'alphaonly', name: 'add' }, input: { a: 1, b: 2 } }] },
+    });
     const job = await req('POST', '/v1/jobs', bearer(alice, 'alpha'), { model: 'tiny', messages: [{ role: 'user', content: 'hi' }] });
     assert.equal(job.status, 202, await job.clone().text());
     ids.job = ((await job.json()) as { id: string }).id;

@@ -3,7 +3,7 @@
 // step ran to completion at most once even after the orchestrator was killed, and it can change a
 // tool's definition on demand to exercise definition pinning and quarantine.
 //
-//   node dist/test/support/counter-mcp-server.js [--port 0] [--call-delay-ms 0]
+//   node dist/test/support/counter-mcp-server.js [--port 0] [--call-delay-ms 0] [--require-token T]
 // Prints {"listening": port} on stdout. Admin endpoints (plain HTTP, test-only):
 //   GET  /admin/stats   completions/executions per key, attempts per key with timestamps
 //   POST /admin/mutate  changes the `add` tool's definition and notifies every session (tools/list_changed)
@@ -18,6 +18,8 @@ export const IDEMPOTENCY_META_KEY = 'mcp-orchestrator.dev/idempotency-key';
 interface Options {
   port: number;
   callDelayMs: number;
+  /** When set, /mcp answers 401 unless `Authorization: Bearer <token>` is presented. */
+  requireToken?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -26,6 +28,7 @@ function parseArgs(argv: string[]): Options {
     const value = Number(argv[i + 1]);
     if (argv[i] === '--port') opts.port = value;
     else if (argv[i] === '--call-delay-ms') opts.callDelayMs = value;
+    else if (argv[i] === '--require-token') opts.requireToken = argv[i + 1];
     else throw new Error(`unknown flag ${argv[i]}`);
   }
   return opts;
@@ -152,7 +155,11 @@ export async function startCounterServer(opts: Options) {
   const http = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const handle = async () => {
-      if (path === '/mcp') return handleMcp(req, res);
+      if (path === '/mcp') {
+        if (opts.requireToken && req.headers.authorization !== `Bearer ${opts.requireToken}`)
+          return json(res, 401, { error: 'unauthorized' });
+        return handleMcp(req, res);
+      }
       if (path === '/admin/stats' && req.method === 'GET') {
         return json(res, 200, {
           completions: Object.fromEntries(completions),

@@ -79,10 +79,10 @@ export async function startEverything(): Promise<Upstream> {
 }
 
 /** The project's counter MCP server (test/support/counter-mcp-server.ts). */
-export async function startCounter(callDelayMs = 0): Promise<Upstream> {
+export async function startCounter(callDelayMs = 0, requireToken?: string): Promise<Upstream> {
   const entry = resolve(ROOT, 'dist/test/support/counter-mcp-server.js');
   const u = await launch(
-    [entry, '--port', '0', '--call-delay-ms', String(callDelayMs)],
+    [entry, '--port', '0', '--call-delay-ms', String(callDelayMs), ...(requireToken ? ['--require-token', requireToken] : [])],
     (o) => {
       const m = /\{"listening":(\d+)\}/.exec(o);
       return m ? Number(m[1]) : undefined;

@@ -158,6 +158,10 @@ describe('JwtStrategy', () => {
     await rejects(strategy({ jwksUrl: 'x', hs256Secret: SECRET }, store), forged);
   });
 
+  it('refuses every token when no key source is configured', async () => {
+    await rejects(strategy(), await sign('HS256', secret));
+  });
+
   it('verifies RS256 and ES256 through the JWKS and refetches on an unknown kid', async () => {
     let fetches = 0;
     let doc = await jwksFor([['rsa-1', rsa.publicKey]]);

@@ -18,11 +18,13 @@ describe('secrets: references never leave, values encrypted at rest, KEK rotatio
   const outputs: string[] = [];
   const replies: string[] = [];
   let app: AppProcess;
+  let events: { messages: unknown[]; stop(): void };
 
   before(async () => {
     platform = await TestPlatform.create();
     app = await platform.start('mcp-config', { CONFIG_KEK: oldKek, LOG_LEVEL: 'debug' });
     nats = await NatsTestClient.connect(platform.namespace.subjectPrefix);
+    events = nats.collect('events.config.>');
   });
   after(async () => {
     await nats?.close();
@@ -151,9 +153,20 @@ describe('secrets: references never leave, values encrypted at rest, KEK rotatio
     assert.ok(!JSON.stringify(error).includes(values[0]!));
   });
 
-  it('no secret value or reference appears in any reply or log line', async () => {
+  it('no secret value or reference appears in any reply, event or log line', async () => {
     outputs.push(app.output());
-    const everything = [...replies, ...outputs].join('\n');
+    events.stop();
+    const cloudEvents = events.messages as Array<{ specversion: string; type: string; source: string; data: { revision: number } }>;
+    assert.ok(cloudEvents.length >= values.length + 4);
+    for (const e of cloudEvents)
+      assert.deepEqual([e.specversion, e.source, e.type.startsWith('com.mcp.config.')], ['1.0', 'mcp-config', true]);
+    const revisions = cloudEvents.map((e) => e.data.revision);
+    assert.deepEqual(
+      revisions,
+      [...revisions].sort((a, b) => a - b),
+      'events arrive in revision order',
+    );
+    const everything = [...replies, ...outputs, JSON.stringify(cloudEvents)].join('\n');
     assert.ok(outputs.join('').includes('"msg":"secret stored"'), 'the logs were captured');
     for (const v of values) assert.ok(!everything.includes(v), 'secret value leaked');
     for (const ref of [...refs, 'vault://kv/data/other']) assert.ok(!everything.includes(ref), `reference ${ref} leaked`);

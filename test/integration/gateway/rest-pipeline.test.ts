@@ -59,12 +59,10 @@ describe('gateway REST path: authentication, tenancy, policy, edge hygiene', () 
     }
   });
 
-  it('forwards tenant routes to the owning app with the caller and tenant', async () => {
+  it('forwards a tenant route to the owning app', async () => {
     const res = await get('/v1/tools', auth(admin, 'acme'));
     assert.equal(res.status, 200, await res.clone().text());
     assert.deepEqual(Object.keys((await res.json()) as object), ['items']);
-    const unknownJob = await get('/v1/jobs/00000000-0000-4000-8000-000000000000', auth(admin, 'acme'));
-    await expectError(unknownJob, 404, 'NOT_FOUND');
   });
 
   it('answers every authentication failure with the same bare 401 and WWW-Authenticate', async () => {

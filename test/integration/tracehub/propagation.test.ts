@@ -10,7 +10,7 @@ import { StatusGet, type AppName } from '#contracts';
 import { encodeJson } from '#messaging';
 import { NatsTestClient, TestPlatform, startApp, type AppProcess } from '#testing';
 import { injectTraceContext } from '#tracing';
-import { type Hub, startHub, waitForTrace } from './hub.js';
+import { type Hub, serviceNames, startHub, waitForTrace } from './hub.js';
 
 const TRACED: AppName[] = ['mcp-config', 'mcp-policy-proxy', 'mcp-orchestrator-api'];
 
@@ -51,11 +51,13 @@ test('one request fanning out over NATS to three apps is one trace in tracehub, 
 
   const traceId = root.spanContext().traceId;
   const stored = await waitForTrace(hub, traceId, 1 + TRACED.length, undefined, 15_000);
-  const services = new Set(Object.values(stored.processes).map((p: any) => p.serviceName));
+  const services = serviceNames(stored);
   for (const app of TRACED) assert.ok(services.has(app), `${app} exported its span into the trace (got ${[...services].join(', ')})`);
   for (const app of TRACED) {
-    const processIds = Object.entries(stored.processes).filter(([, p]: [string, any]) => p.serviceName === app).map(([id]) => id);
-    const handler = stored.spans.find((s: any) => processIds.includes(s.processID) && s.operationName.endsWith('.status.get process'));
+    const processIds = Object.entries(stored.processes)
+      .filter(([, p]) => p.serviceName === app)
+      .map(([id]) => id);
+    const handler = stored.spans.find((s) => processIds.includes(s.processID) && s.operationName.endsWith('.status.get process'));
     assert.ok(handler, `${app} has its NATS handler span`);
     assert.deepEqual(handler.references, [{ refType: 'CHILD_OF', traceID: traceId, spanID: root.spanContext().spanId }]);
   }

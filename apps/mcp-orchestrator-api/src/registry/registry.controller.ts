@@ -60,6 +60,7 @@ export class RegistryController {
       url: req.url,
       version: req.version,
       quarantineOnChange: req.quarantineOnChange,
+      auth: req.auth,
       createdBy: actor.principalId,
     });
   }
@@ -121,7 +122,7 @@ export class RegistryController {
   async read(req: ResourceReadRequest) {
     const { tenantId } = actorOf(req);
     const s = await this.registry.resolveServer(tenantId, req.server);
-    return this.registry.pool.request(this.registry.target(s.ref, req.server, s.url), (c) =>
+    return this.registry.pool.request(await this.registry.target(s.ref, req.server, s.url, s.auth), (c) =>
       c.readResource({ uri: req.uri }, { timeout: this.env.TOOL_CALL_TIMEOUT_MS }),
     );
   }
@@ -136,7 +137,7 @@ export class RegistryController {
   async prompt(req: PromptGetRequest) {
     const { tenantId } = actorOf(req);
     const s = await this.registry.resolveServer(tenantId, req.server);
-    return this.registry.pool.request(this.registry.target(s.ref, req.server, s.url), (c) =>
+    return this.registry.pool.request(await this.registry.target(s.ref, req.server, s.url, s.auth), (c) =>
       c.getPrompt({ name: req.name, arguments: req.arguments }, { timeout: this.env.TOOL_CALL_TIMEOUT_MS }),
     );
   }
@@ -145,7 +146,7 @@ export class RegistryController {
   async complete(req: CompletionCompleteRequest) {
     const { tenantId } = actorOf(req);
     const s = await this.registry.resolveServer(tenantId, req.server);
-    return this.registry.pool.request(this.registry.target(s.ref, req.server, s.url), (c) =>
+    return this.registry.pool.request(await this.registry.target(s.ref, req.server, s.url, s.auth), (c) =>
       c.complete({ ref: req.ref as never, argument: req.argument }, { timeout: this.env.TOOL_CALL_TIMEOUT_MS }),
     );
   }

@@ -6,6 +6,7 @@ interface ServerRow {
   name: string;
   url: string;
   version: string | null;
+  auth: UpstreamAuth | null;
   quarantine_on_change: boolean;
   status: 'active' | 'unreachable';
   catalog: { resources: unknown[]; resourceTemplates: unknown[]; prompts: unknown[] };
@@ -22,6 +23,12 @@ interface ToolRow {
   status: ToolStatus;
   first_seen_at: Date;
   approved_by: string | null;
+}
+
+export interface UpstreamAuth {
+  secret: string;
+  header: string;
+  scheme: string;
 }
 
 export interface Catalog {
@@ -61,6 +68,7 @@ function serverInfo(row: ServerRow, scope: RegistryScope, tools: ToolRow[]): Ser
     version: row.version,
     status: row.status,
     quarantineOnChange: row.quarantine_on_change,
+    auth: row.auth,
     lastRefreshedAt: row.last_refreshed_at?.toISOString() ?? null,
     lastError: row.last_error,
     createdAt: row.created_at.toISOString(),
@@ -92,12 +100,13 @@ export class RegistryRepository {
     url: string;
     version: string | null;
     quarantineOnChange: boolean;
+    auth: UpstreamAuth | null;
     createdBy: string;
   }): Promise<boolean> {
     const rows = await this.sql.query(
-      `INSERT INTO orch_servers (name, url, version, quarantine_on_change, created_by) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO orch_servers (name, url, version, quarantine_on_change, auth, created_by) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (name) DO NOTHING RETURNING name`,
-      [s.name, s.url, s.version, s.quarantineOnChange, s.createdBy],
+      [s.name, s.url, s.version, s.quarantineOnChange, s.auth ? JSON.stringify(s.auth) : null, s.createdBy],
     );
     return rows.length === 1;
   }

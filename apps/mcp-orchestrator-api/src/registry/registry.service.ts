@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
+  ConfigSecretResolve,
   DomainError,
   ErrorCode,
   PLATFORM_ADMIN_ROLE,
@@ -10,13 +11,13 @@ import {
   type ToolCallReply,
   type ToolInfo,
 } from '#contracts';
-import { EventBus } from '#messaging';
+import { EventBus, RpcClient } from '#messaging';
 import type { TenantId } from '#tenancy';
 import { APP_ENV } from '#env';
 import type { OrchestratorApiEnv } from '../env.js';
 import { OrchestratorDb, type RegistryScopeRef } from '../persistence/orchestrator-db.js';
 import { recordUsage } from '../usage/usage.repository.js';
-import { RegistryRepository, toolInfo, type Catalog } from './registry.repository.js';
+import { RegistryRepository, toolInfo, type Catalog, type UpstreamAuth } from './registry.repository.js';
 import { UpstreamPool, type CallRelay, type UpstreamTarget } from './upstream-pool.js';
 
 export interface Actor {
@@ -57,10 +58,12 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
   readonly pool: UpstreamPool;
   private timer?: NodeJS.Timeout;
   private readonly pendingRefresh = new Map<string, NodeJS.Timeout>();
+  private readonly secrets = new Map<string, { value: string; expires: number }>();
 
   constructor(
     private readonly db: OrchestratorDb,
     private readonly events: EventBus,
+    private readonly rpc: RpcClient,
     @Inject(APP_ENV) private readonly env: OrchestratorApiEnv,
   ) {
     this.pool = new UpstreamPool({
@@ -95,9 +98,19 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
 
   async register(
     ref: RegistryScopeRef,
-    input: { name: string; url: string; version?: string; quarantineOnChange?: boolean; createdBy: string },
+    input: {
+      name: string;
+      url: string;
+      version?: string;
+      quarantineOnChange?: boolean;
+      auth?: { secret: string; header?: string; scheme?: string };
+      createdBy: string;
+    },
   ): Promise<ServerInfo> {
-    const target: UpstreamTarget = { key: poolKey(ref, input.name), url: input.url };
+    const auth: UpstreamAuth | null = input.auth
+      ? { secret: input.auth.secret, header: (input.auth.header ?? 'authorization').toLowerCase(), scheme: input.auth.scheme ?? 'Bearer' }
+      : null;
+    const target = await this.target(ref, input.name, input.url, auth);
     const exists = await this.db.registry(ref, (sql) => new RegistryRepository(sql, ref.scope).server(input.name));
     if (exists) throw new DomainError(ErrorCode.CONFLICT, `A server named "${input.name}" is already registered`, { server: input.name });
     const catalog = await this.discover(target);
@@ -108,6 +121,7 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
         url: input.url,
         version: input.version ?? null,
         quarantineOnChange: input.quarantineOnChange ?? this.env.REGISTRY_QUARANTINE_ON_CHANGE,
+        auth,
         createdBy: input.createdBy,
       });
       if (!inserted)
@@ -131,7 +145,7 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     if (!row) throw new DomainError(ErrorCode.NOT_FOUND, `No server named "${name}"`, { server: name });
     let catalog: Catalog & { serverVersion: string | null };
     try {
-      catalog = await this.discover({ key: poolKey(ref, name), url: row.url });
+      catalog = await this.discover(await this.target(ref, name, row.url, row.auth));
     } catch (err) {
       await this.db.registry(ref, (sql) => new RegistryRepository(sql, ref.scope).markUnreachable(name, (err as Error).message));
       throw err;
@@ -179,20 +193,27 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** The tenant's server of that name, else the global one. */
-  async resolveServer(
-    tenantId: TenantId,
-    server: string,
-  ): Promise<{ ref: RegistryScopeRef; url: string; catalog: { resources: unknown[]; resourceTemplates: unknown[]; prompts: unknown[] } }> {
+  async resolveServer(tenantId: TenantId, server: string): Promise<{ ref: RegistryScopeRef; url: string; auth: UpstreamAuth | null }> {
     const tenantRef: RegistryScopeRef = { scope: 'tenant', tenantId };
     const own = await this.db.tenant(tenantId, (sql) => new RegistryRepository(sql, 'tenant').server(server));
-    if (own) return { ref: tenantRef, url: own.url, catalog: own.catalog };
+    if (own) return { ref: tenantRef, url: own.url, auth: own.auth };
     const global = await this.db.global((sql) => new RegistryRepository(sql, 'global').server(server));
-    if (global) return { ref: { scope: 'global' }, url: global.url, catalog: global.catalog };
+    if (global) return { ref: { scope: 'global' }, url: global.url, auth: global.auth };
     throw new DomainError(ErrorCode.NOT_FOUND, `No server named "${server}"`, { server });
   }
 
-  target(ref: RegistryScopeRef, server: string, url: string): UpstreamTarget {
-    return { key: poolKey(ref, server), url };
+  /** Pool target with the upstream credentials resolved from mcp-config (cached for a minute). */
+  async target(ref: RegistryScopeRef, server: string, url: string, auth: UpstreamAuth | null): Promise<UpstreamTarget> {
+    if (!auth) return { key: poolKey(ref, server), url };
+    const tenantId = ref.scope === 'tenant' ? ref.tenantId : undefined;
+    const cacheKey = `${tenantId ?? ''}/${auth.secret}`;
+    let cached = this.secrets.get(cacheKey);
+    if (!cached || cached.expires < Date.now()) {
+      const { value } = await this.rpc.request(ConfigSecretResolve, { name: auth.secret, ...(tenantId ? { tenantId } : {}) });
+      cached = { value, expires: Date.now() + 60_000 };
+      this.secrets.set(cacheKey, cached);
+    }
+    return { key: poolKey(ref, server), url, headers: { [auth.header]: auth.scheme ? `${auth.scheme} ${cached.value}` : cached.value } };
   }
 
   async callTool(tenantId: TenantId, input: ToolCallInput): Promise<ToolCallReply> {
@@ -221,12 +242,17 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     const started = performance.now();
     let failed = true;
     try {
-      const result = await this.pool.callTool(this.target(resolved.ref, input.server, resolved.url), input.tool, input.arguments, {
-        timeoutMs,
-        signal: input.signal,
-        idempotencyKey: input.idempotencyKey,
-        relay: input.relay,
-      });
+      const result = await this.pool.callTool(
+        await this.target(resolved.ref, input.server, resolved.url, resolved.auth),
+        input.tool,
+        input.arguments,
+        {
+          timeoutMs,
+          signal: input.signal,
+          idempotencyKey: input.idempotencyKey,
+          relay: input.relay,
+        },
+      );
       failed = result.isError === true;
       return {
         server: input.server,

@@ -53,7 +53,15 @@ test('maps OTLP kind, status, links and events the way the Jaeger translator doe
     { key: 'error', type: 'bool', value: true },
     { key: 'otel.status_description', type: 'string', value: 'boom' },
   ]);
-  assert.deepEqual(s.logs, [{ timestamp: 1005, fields: [{ key: 'event', type: 'string', value: 'retry' }, { key: 'n', type: 'int64', value: 2 }] }]);
+  assert.deepEqual(s.logs, [
+    {
+      timestamp: 1005,
+      fields: [
+        { key: 'event', type: 'string', value: 'retry' },
+        { key: 'n', type: 'int64', value: 2 },
+      ],
+    },
+  ]);
 });
 
 test('one process per distinct service and resource, traces newest first', () => {
@@ -63,11 +71,17 @@ test('one process per distinct service and resource, traces newest first', () =>
     span({ spanId: '3'.repeat(16) }),
     span({ traceId: 'c'.repeat(32), startUs: 5000 }),
   ]);
-  assert.deepEqual(traces.map((t) => t.traceID), ['c'.repeat(32), 'a'.repeat(32)]);
+  assert.deepEqual(
+    traces.map((t) => t.traceID),
+    ['c'.repeat(32), 'a'.repeat(32)],
+  );
   const a = traces[1]!;
   assert.deepEqual(Object.keys(a.processes), ['p1', 'p2']);
   assert.deepEqual(a.processes['p1'], { serviceName: 'svc', tags: [{ key: 'host.name', type: 'string', value: 'h1' }] });
-  assert.deepEqual(a.spans.map((s) => s.processID), ['p1', 'p2', 'p1']);
+  assert.deepEqual(
+    a.spans.map((s) => s.processID),
+    ['p1', 'p2', 'p1'],
+  );
 });
 
 test('value types and the response envelope', () => {

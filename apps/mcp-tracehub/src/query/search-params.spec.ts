@@ -53,7 +53,11 @@ test('rejects what it cannot honour, naming the parameter', () => {
     [{ service: 's', tag: 'nocolon' }, 'tag'],
   ];
   for (const [params, param] of cases) {
-    assert.throws(() => parseTraceSearch(params, NOW_US), (e: unknown) => e instanceof QueryParamError && e.param === param, JSON.stringify(params));
+    assert.throws(
+      () => parseTraceSearch(params, NOW_US),
+      (e: unknown) => e instanceof QueryParamError && e.param === param,
+      JSON.stringify(params),
+    );
   }
 });
 
