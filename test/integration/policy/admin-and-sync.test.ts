@@ -35,6 +35,13 @@ describe('mcp-policy-proxy administration, versions and two instances', () => {
   let two: AppProcess;
   const stored = async () => Number((await platform.database.query(`SELECT count(*) AS n FROM policy.rules`)).rows[0]!.n);
   const versionInDb = async () => Number((await platform.database.query(`SELECT max(version) AS v FROM policy.versions`)).rows[0]!.v);
+  // Requests go to either instance (queue group): wait until both hold the latest version before reading.
+  const converged = async () => {
+    const v = await versionInDb();
+    const versionOf = async (app: AppProcess) =>
+      ((await (await fetch(`${app.url}/v1/policies`)).json()) as { result: [{ policy_version: number }] }).result[0].policy_version;
+    await Promise.all([one, two].map((app) => eventually(async () => (await versionOf(app)) === v, 2_000, 10)));
+  };
 
   before(async () => {
     platform = await TestPlatform.create();
@@ -135,6 +142,7 @@ describe('mcp-policy-proxy administration, versions and two instances', () => {
     assert.deepEqual(b.binding, { domain: 'acme', subjectId: 'erin', role: 'admin' });
     const dupe = await callFails(nats, BindingAdd, { actor: 'alice', binding: { domain: 'acme', subjectId: 'erin', role: 'admin' } });
     assert.equal(dupe.code, ErrorCode.CONFLICT);
+    await converged();
     const inAcme = await call(nats, DecisionEvaluate, input('erin', 'acme', 'DELETE', 'workflow'));
     assert.deepEqual([inAcme.allow, inAcme.matchedRule], [true, 'acme.admin-all']);
     const inGlobex = await call(nats, DecisionEvaluate, input('erin', 'globex', 'GET', 'context'));
@@ -142,6 +150,7 @@ describe('mcp-policy-proxy administration, versions and two instances', () => {
     assert.deepEqual((await call(nats, BindingList, { domain: 'acme', subjectId: 'erin' })).bindings, [b.binding]);
     assert.deepEqual((await call(nats, BindingList, { domain: 'globex' })).bindings, []);
     await call(nats, BindingRemove, { actor: 'alice', binding: b.binding });
+    await converged();
     const after = await call(nats, DecisionEvaluate, input('erin', 'acme', 'DELETE', 'workflow'));
     assert.equal(after.reason, 'tenant_not_member');
     const again = await callFails(nats, BindingRemove, { actor: 'alice', binding: b.binding });
@@ -192,6 +201,7 @@ describe('mcp-policy-proxy administration, versions and two instances', () => {
 
     const tool = input('ivan', 'acme', 'tools.call', 'tool', ['acme']);
     const githubTool = { ...tool, resource: { type: 'tool', id: 'github.search' } };
+    await converged();
     assert.equal((await call(nats, DecisionEvaluate, githubTool)).allow, false);
     const rolled = await call(nats, VersionRollback, { actor: 'ops', domain: 'acme', toVersion: checkpoint });
     assert.equal(rolled.version, await versionInDb());
