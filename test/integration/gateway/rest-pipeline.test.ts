@@ -59,10 +59,16 @@ describe('gateway REST path: authentication, tenancy, policy, edge hygiene', () 
     }
   });
 
-  it('forwards a tenant route to the owning app', async () => {
+  it('forwards tenant routes to the owning apps', async () => {
     const res = await get('/v1/tools', auth(admin, 'acme'));
     assert.equal(res.status, 200, await res.clone().text());
     assert.deepEqual(Object.keys((await res.json()) as object), ['items']);
+    const tenant = (await (await get('/v1/tenant', auth(admin, 'acme'))).json()) as { id: string; features: string[] };
+    assert.equal(tenant.id, 'acme');
+    assert.deepEqual(tenant.features, ['ml_inference']);
+    const rules = (await (await get('/v1/policies/rules', auth(admin, 'acme'))).json()) as { rules: Array<{ id: string }> };
+    assert.ok(rules.rules.some((r) => r.id === 'acme.admin-all'));
+    assert.ok(Array.isArray(((await (await get('/v1/flags', auth(admin, 'acme'))).json()) as { flags: unknown[] }).flags));
   });
 
   it('answers every authentication failure with the same bare 401 and WWW-Authenticate', async () => {
