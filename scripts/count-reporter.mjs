@@ -6,7 +6,8 @@ export default async function* countReporter(source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     if (event.data.details?.type === 'suite') continue;
     if (event.type === 'test:pass' && !event.data.skip && !event.data.todo) passed++;
-    if (event.type === 'test:fail') failed++;
+    // A failing todo test reports a known gap; node:test itself does not fail the run for it.
+    if (event.type === 'test:fail' && !event.data.todo) failed++;
   }
   yield JSON.stringify({ passed, failed });
 }

@@ -26,18 +26,26 @@ describe('argocd/', () => {
     assert.equal(root.spec.source.path, 'argocd/apps');
     assert.deepEqual(applicationViolations(root, projects), []);
     const rootProject = projects.find((p) => p.metadata.name === root.spec.project)!;
-    assert.deepEqual(rootProject.spec.destinations.map((d: { namespace: string }) => d.namespace), ['argocd']);
+    assert.deepEqual(
+      rootProject.spec.destinations.map((d: { namespace: string }) => d.namespace),
+      ['argocd'],
+    );
     assert.deepEqual(rootProject.spec.namespaceResourceWhitelist, [{ group: 'argoproj.io', kind: 'Application' }]);
   });
 
   test('every child Application points at a path that builds (or a pinned chart) allowed by its project', () => {
     const projects = bootstrap.filter((o) => o.kind === 'AppProject');
     assert.ok(children.length > 0);
-    assert.deepEqual(children.flatMap((app) => applicationViolations(app, projects)), []);
+    assert.deepEqual(
+      children.flatMap((app) => applicationViolations(app, projects)),
+      [],
+    );
   });
 
   test('one Application per app and environment, plus platform, migrations and NATS/Postgres/Redis per environment', () => {
-    const expected = Object.keys(ENVIRONMENTS).flatMap((env) => [...APPS, 'mcp-platform', 'mcp-migrations', 'nats', 'postgresql', 'redis'].map((n) => `${n}-${env}`));
+    const expected = Object.keys(ENVIRONMENTS).flatMap((env) =>
+      [...APPS, 'mcp-platform', 'mcp-migrations', 'nats', 'postgresql', 'redis'].map((n) => `${n}-${env}`),
+    );
     assert.deepEqual(children.map((a) => a.metadata.name).sort(), expected.sort());
     for (const [env, namespace] of Object.entries(ENVIRONMENTS)) {
       for (const app of children.filter((a) => a.metadata.name.endsWith(`-${env}`))) {

@@ -89,19 +89,33 @@ export class QuotaLedger {
   }
 
   canAdmit(tenantId: string, kind: PoolKind, req: Resources): boolean {
+    return this.admitCheck(tenantId, kind, req) === 'ok';
+  }
+
+  /**
+   * 'queue' when the tenant's own limits refuse the request; 'cohort' when the cohort's
+   * lendable pool is used up and the tenant has no guaranteed quota left to draw on, which
+   * then refuses every such tenant of the cohort alike.
+   */
+  admitCheck(tenantId: string, kind: PoolKind, req: Resources): 'ok' | 'queue' | 'cohort' {
     const qf = this.queues.get(tenantId)?.get(kind);
-    if (!qf) return false;
+    if (!qf) return 'queue';
     const cf = this.cohortFlavor(tenantId, kind);
+    let result: 'ok' | 'queue' | 'cohort' = 'ok';
     for (const r of RESOURCE_NAMES) {
       const need = req[r];
       if (need === 0) continue;
       const after = qf.usage[r] + need;
-      if (after > qf.quota.nominal[r] + qf.quota.borrowingLimit[r]) return false;
+      if (after > qf.quota.nominal[r] + qf.quota.borrowingLimit[r]) return 'queue';
       const drawnAfter =
         cf.drawn[r] - Math.max(0, qf.usage[r] - qf.guaranteed[r]) + Math.max(0, after - qf.guaranteed[r]);
-      if (drawnAfter > cf.lendable[r]) return false;
+      if (drawnAfter > cf.lendable[r]) result = qf.usage[r] >= qf.guaranteed[r] ? 'cohort' : 'queue';
     }
-    return true;
+    return result;
+  }
+
+  cohortOfTenant(tenantId: string): string | undefined {
+    return this.cohortOf.get(tenantId);
   }
 
   /** Would the request keep the tenant within its own nominal quota (no borrowing)? */
@@ -112,6 +126,14 @@ export class QuotaLedger {
       if (req[r] > 0 && qf.usage[r] + req[r] > qf.quota.nominal[r]) return false;
     }
     return true;
+  }
+
+  /** Is the tenant above nominal in a resource that `held` uses? */
+  borrowsIn(tenantId: string, kind: PoolKind, held: Resources): boolean {
+    const qf = this.queues.get(tenantId)?.get(kind);
+    if (!qf) return false;
+    for (const r of RESOURCE_NAMES) if (held[r] > 0 && qf.usage[r] > qf.quota.nominal[r]) return true;
+    return false;
   }
 
   isBorrowing(tenantId: string, kind: PoolKind): boolean {
