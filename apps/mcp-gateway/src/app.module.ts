@@ -17,11 +17,21 @@ import { McpServerService } from './mcp/mcp-server.js';
 import { McpSessionStore } from './mcp/session-store.js';
 import { StatusController } from './rest/status.controller.js';
 import { OrchestratorController } from './rest/orchestrator.controller.js';
+import { PlatformController } from './rest/platform.controller.js';
+import { AdminController } from './rest/admin.controller.js';
 import { WellKnownController } from './rest/well-known.controller.js';
 
 @Module({
   imports: [RedisModule],
-  controllers: [WellKnownController, StatusController, OrchestratorController, McpController, PolicyEventsController],
+  controllers: [
+    WellKnownController,
+    StatusController,
+    OrchestratorController,
+    PlatformController,
+    AdminController,
+    McpController,
+    PolicyEventsController,
+  ],
   providers: [
     Downstream,
     ConfigLink,
