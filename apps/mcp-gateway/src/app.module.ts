@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { APP_ENV } from '#env';
 import { RedisModule } from './redis/redis.module.js';
@@ -7,6 +7,7 @@ import type { GatewayEnv } from './env.js';
 import { Authenticator } from './auth/authenticator.js';
 import { ConfigLink } from './config/config-link.js';
 import { Downstream } from './forwarding/downstream.service.js';
+import { TenantContextInterceptor } from './pipeline/tenant-context.interceptor.js';
 import { GatewayGuard } from './pipeline/gateway.guard.js';
 import { PolicyDecider, TenantDirectory } from './pipeline/request-context.js';
 import { PolicyEventsController, PolicyService } from './policy/policy.service.js';
@@ -49,6 +50,7 @@ import { WellKnownController } from './rest/well-known.controller.js';
     McpServerService,
     McpRelay,
     { provide: APP_GUARD, useClass: GatewayGuard },
+    { provide: APP_INTERCEPTOR, useClass: TenantContextInterceptor },
   ],
 })
 export class AppModule {}

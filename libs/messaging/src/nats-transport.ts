@@ -18,6 +18,7 @@ import { toErrorBody } from './error-body.js';
 import { decodeJson, encodeJson } from './json.js';
 import type { NatsClient } from './nats-client.js';
 import { validatePayload } from './payload-validation.js';
+import { inHeaderTenant } from './tenant-header.js';
 
 /** What a `@MessagePattern` / `@EventPattern` handler gets as its context argument. */
 export class NatsRpcContext extends BaseRpcContext<[string, MsgHdrs | undefined]> {
@@ -119,7 +120,7 @@ export class NatsTransport extends Server implements CustomTransportStrategy {
   private async answer(contract: RpcContract<object, unknown>, handler: MessageHandler, msg: Msg): Promise<void> {
     const started = performance.now();
     let outcome: 'ok' | 'error' | 'invalid' = 'ok';
-    await inConsumerSpan(contract.subject, msg.headers, async (span) => {
+    await inHeaderTenant(msg.headers, () => inConsumerSpan(contract.subject, msg.headers, async (span) => {
       let reply: RpcReply<unknown>;
       try {
         const payload = await validatePayload(contract.request, parseBody(msg));
@@ -133,7 +134,7 @@ export class NatsTransport extends Server implements CustomTransportStrategy {
         reply = { error: body };
       }
       if (msg.reply) msg.respond(encodeJson(reply));
-    });
+    }));
     natsHandlerDuration.observe({ subject: contract.subject, outcome }, (performance.now() - started) / 1000);
   }
 
