@@ -34,6 +34,13 @@ export function bearer(jwt: string, tenant?: string, extra: Record<string, strin
   return { authorization: `Bearer ${jwt}`, ...(tenant ? { 'x-tenant-id': tenant } : {}), ...extra };
 }
 
+/** The part of a Jaeger API trace the suites read. */
+export interface JaegerTrace {
+  traceID: string;
+  spans: Array<{ traceID: string; spanID: string; operationName: string }>;
+  processes: Record<string, { serviceName: string }>;
+}
+
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
   requestId?: string;
@@ -70,7 +77,9 @@ export class E2EPlatform {
 
   static async boot(options: BootOptions = {}): Promise<E2EPlatform> {
     const withUpstreams = options.upstreams ?? true;
-    const [counter, backend] = withUpstreams ? await Promise.all([startCounter(), startInferenceBackend('e2e-backend')]) : [undefined, undefined];
+    const [counter, backend] = withUpstreams
+      ? await Promise.all([startCounter(), startInferenceBackend('e2e-backend')])
+      : [undefined, undefined];
     const platform = await TestPlatform.create();
     const otlpPort = await freePort();
     const common: Record<string, string> = options.tracing
@@ -148,20 +157,24 @@ export class E2EPlatform {
   }
 
   /** Jaeger query API of tracehub with the operator credential. */
-  async traceApi(path: string, tenant?: string): Promise<{ status: number; body: any }> {
+  async traceApi(path: string, tenant?: string): Promise<{ status: number; body: { data?: JaegerTrace[] } }> {
     const headers: Record<string, string> = { authorization: `Bearer ${QUERY_TOKEN}` };
     if (tenant) headers['x-tenant-id'] = tenant;
     const res = await fetch(`${this.app('mcp-tracehub').url}${path}`, { headers });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: (await res.json()) as { data?: JaegerTrace[] } };
   }
 
-  async waitForTrace(traceId: string, services: string[], timeoutMs = 20_000): Promise<any> {
-    return eventually(async () => {
-      const { status, body } = await this.traceApi(`/api/traces/${traceId}`);
-      if (status !== 200) return undefined;
-      const trace = body.data?.[0];
-      const seen = new Set(Object.values(trace?.processes ?? {}).map((p: any) => p.serviceName as string));
-      return services.every((s) => seen.has(s)) ? trace : undefined;
-    }, timeoutMs, 250);
+  async waitForTrace(traceId: string, services: string[], timeoutMs = 20_000): Promise<JaegerTrace> {
+    return eventually(
+      async () => {
+        const { status, body } = await this.traceApi(`/api/traces/${traceId}`);
+        if (status !== 200) return undefined;
+        const trace = body.data?.[0];
+        const seen = new Set(Object.values(trace?.processes ?? {}).map((p) => p.serviceName));
+        return services.every((s) => seen.has(s)) ? trace : undefined;
+      },
+      timeoutMs,
+      250,
+    );
   }
 }
