@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1.7
 # One Dockerfile for the five apps: docker build --build-arg APP=mcp-gateway -t mcp-gateway .
 # APP is one of mcp-gateway, mcp-orchestrator-api, mcp-policy-proxy, mcp-config, mcp-tracehub.
-ARG NODE_IMAGE=node:20.18.1-bookworm-slim
+ARG NODE_IMAGE=node:20.19.0-bookworm-slim
 ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs20-debian12:nonroot
 
 # Production dependencies only: the bundle keeps every package in "dependencies" external.
@@ -39,7 +39,7 @@ LABEL org.opencontainers.image.title="${APP}" \
 # Files stay owned by root: the app cannot rewrite its own code, and nothing is written under /app,
 # so the root filesystem can be mounted read-only.
 USER 65532:65532
-# mcp-tracehub also listens on 4318 (OTLP/HTTP), 14268 (Jaeger collector) and 14269 (admin).
+# mcp-tracehub also listens on 4318 (OTLP/HTTP) and 14269 (admin).
 EXPOSE 8080
 ENTRYPOINT ["/nodejs/bin/node", "--enable-source-maps"]
 CMD ["/app/main.mjs"]

@@ -6,7 +6,10 @@
 // "dependencies" stays external, because Nest and OpenTelemetry load optional peers lazily and
 // would break when bundled. The image therefore ships this file plus production node_modules only.
 import { build } from 'esbuild';
-import { readFileSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ENTRIES = {
   'mcp-gateway': 'dist/apps/mcp-gateway/src/main.js',
@@ -29,6 +32,42 @@ if (!existsSync(entry)) {
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const external = Object.keys(pkg.dependencies ?? {}).flatMap((d) => [d, `${d}/*`]);
 
+// Files read at run time through `new URL('<relative path>', import.meta.url)` (e.g. policy-proxy's casbin
+// model) would be looked for relative to the bundle, where they are not: the plugin copies each one
+// next to the output file that ends up containing the reference, and points the URL at that copy.
+const ASSET_URL = /new URL\(\s*(['"])([^'"]+)\1\s*,\s*import\.meta\.url\s*\)/g;
+const assetsByInput = new Map();
+const runtimeAssets = {
+  name: 'runtime-assets',
+  setup(b) {
+    b.onLoad({ filter: /\.js$/ }, (args) => {
+      const code = readFileSync(args.path, 'utf8');
+      if (!code.includes('import.meta.url')) return undefined;
+      const assets = [];
+      const contents = code.replace(ASSET_URL, (whole, _quote, relative) => {
+        const source = fileURLToPath(new URL(relative, pathToFileURL(args.path)));
+        if (!existsSync(source) || ['.js', '.mjs', '.cjs'].includes(extname(source))) return whole;
+        const name = `${createHash('sha256').update(source).digest('hex').slice(0, 8)}-${basename(source)}`;
+        assets.push({ source, name });
+        return `new URL(${JSON.stringify(`./assets/${name}`)}, import.meta.url)`;
+      });
+      if (!assets.length) return undefined;
+      assetsByInput.set(args.path, assets);
+      return { contents, loader: 'js' };
+    });
+    b.onEnd((result) => {
+      for (const [output, meta] of Object.entries(result.metafile?.outputs ?? {})) {
+        for (const input of Object.keys(meta.inputs)) {
+          for (const { source, name } of assetsByInput.get(resolve(input)) ?? []) {
+            mkdirSync(resolve(dirname(output), 'assets'), { recursive: true });
+            copyFileSync(source, resolve(dirname(output), 'assets', name));
+          }
+        }
+      }
+    });
+  },
+};
+
 await build({
   entryPoints: { main: entry },
   outdir: `dist/bundle/${app}`,
@@ -49,5 +88,7 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   logLevel: 'warning',
+  metafile: true,
+  plugins: [runtimeAssets],
 });
 console.log(`dist/bundle/${app}/main.mjs`);

@@ -89,7 +89,15 @@ try {
     POLICY_CACHE_TTL_MS: '60000',
     LOG_LEVEL: 'warn',
   });
-  const token = mintDevToken({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE, subject: 'bench', tenants: ['bench'], roles: ['admin'], ttlSec: 3600 });
+  const token = mintDevToken({
+    secret: SECRET,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    subject: 'bench',
+    tenants: ['bench'],
+    roles: ['admin'],
+    ttlSec: 3600,
+  });
   const headers = { Authorization: `Bearer ${token}`, 'X-Tenant-ID': 'bench' };
 
   // One MCP session, as a client would hold it; every measured request is a tools/call in it.
@@ -97,19 +105,34 @@ try {
   const init = await fetch(`${gateway.url}/mcp`, {
     method: 'POST',
     headers: mcpHeaders,
-    body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } }),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } },
+    }),
   });
   const sessionId = init.headers.get('mcp-session-id');
   if (init.status !== 200 || !sessionId) throw new Error(`initialize failed: ${init.status} ${await init.text()}`);
   const call = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_tools', arguments: {} } });
-  const probe = await fetch(`${gateway.url}/mcp`, { method: 'POST', headers: { ...mcpHeaders, 'Mcp-Session-Id': sessionId, 'MCP-Protocol-Version': '2025-11-25' }, body: call });
+  const probe = await fetch(`${gateway.url}/mcp`, {
+    method: 'POST',
+    headers: { ...mcpHeaders, 'Mcp-Session-Id': sessionId, 'MCP-Protocol-Version': '2025-11-25' },
+    body: call,
+  });
   if (probe.status !== 200) throw new Error(`tools/call failed: ${probe.status} ${await probe.text()}`);
   const ping = await fetch(`${gateway.url}/v1/ping`, { headers });
   if (ping.status !== 200) throw new Error(`/v1/ping failed: ${ping.status} ${await ping.text()}`);
 
   const dir = mkdtempSync(join(tmpdir(), 'gw-bench-'));
   const restScript = luaScript(dir, 'rest.lua', 'GET', headers);
-  const mcpScript = luaScript(dir, 'mcp.lua', 'POST', { ...mcpHeaders, 'Mcp-Session-Id': sessionId, 'MCP-Protocol-Version': '2025-11-25' }, call);
+  const mcpScript = luaScript(
+    dir,
+    'mcp.lua',
+    'POST',
+    { ...mcpHeaders, 'Mcp-Session-Id': sessionId, 'MCP-Protocol-Version': '2025-11-25' },
+    call,
+  );
 
   const results: Result[] = [];
   for (const [target, url, script] of [
@@ -124,7 +147,10 @@ try {
   const lines = [
     `| target | req/s | p50 ms | p99 ms | vs bare Fastify | non-2xx |`,
     `|---|---|---|---|---|---|`,
-    ...results.map((r) => `| ${r.target} | ${Math.round(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${((r.rps / base) * 100).toFixed(1)}% | ${r.non2xx} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.target} | ${Math.round(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${((r.rps / base) * 100).toFixed(1)}% | ${r.non2xx} |`,
+    ),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {

@@ -14,7 +14,7 @@ export const HOST_PORTS: Record<string, string[]> = {
   'mcp-orchestrator-api': ['8081:8080'],
   'mcp-policy-proxy': ['8082:8080'],
   'mcp-config': ['8083:8080'],
-  'mcp-tracehub': ['8084:8080', '4318:4318', '14268:14268', '14269:14269'],
+  'mcp-tracehub': ['8084:8080', '4318:4318', '14269:14269'],
 };
 const INFRA = ['postgres', 'redis', 'nats'] as const;
 const THIRD_PARTY_IMAGES = ['postgres', 'redis', 'nats', 'prom/prometheus', 'grafana/grafana'];
@@ -48,12 +48,15 @@ export function loadCompose(path: string): ComposeFile {
 }
 
 const dependsOn = (svc: { depends_on?: unknown }): Record<string, { condition?: string }> =>
-  Array.isArray(svc.depends_on) ? Object.fromEntries(svc.depends_on.map((n: string) => [n, {}])) : ((svc.depends_on ?? {}) as Record<string, { condition?: string }>);
+  Array.isArray(svc.depends_on)
+    ? Object.fromEntries(svc.depends_on.map((n: string) => [n, {}]))
+    : ((svc.depends_on ?? {}) as Record<string, { condition?: string }>);
 
 /** Every problem with a compose file: schema errors first, then the platform's rules. */
 export function composeViolations(doc: ComposeFile, baseDir = ROOT): string[] {
   const out: string[] = [];
-  if (!validateSchema(doc)) out.push(...(validateSchema.errors ?? []).map((e) => `schema: ${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`));
+  if (!validateSchema(doc))
+    out.push(...(validateSchema.errors ?? []).map((e) => `schema: ${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`));
   const services = doc?.services ?? {};
   for (const name of INFRA) {
     const svc = services[name];
@@ -62,7 +65,8 @@ export function composeViolations(doc: ComposeFile, baseDir = ROOT): string[] {
       continue;
     }
     if (!svc.healthcheck?.test) out.push(`${name}: no health check`);
-    if (!(svc.volumes ?? []).some((v: string) => typeof v === 'string' && (doc.volumes ?? {})[v.split(':')[0]!] !== undefined)) out.push(`${name}: no named volume`);
+    if (!(svc.volumes ?? []).some((v: string) => typeof v === 'string' && (doc.volumes ?? {})[v.split(':')[0]!] !== undefined))
+      out.push(`${name}: no named volume`);
   }
   if (!(services.nats?.command ?? []).includes('-js')) out.push('nats: JetStream (-js) is off');
   for (const app of APPS) {
@@ -72,21 +76,24 @@ export function composeViolations(doc: ComposeFile, baseDir = ROOT): string[] {
       continue;
     }
     if (svc.build?.args?.APP !== app) out.push(`${app}: builds APP=${svc.build?.args?.APP}`);
-    if (!existsSync(resolve(baseDir, svc.build?.context ?? '.', svc.build?.dockerfile ?? 'Dockerfile'))) out.push(`${app}: Dockerfile not found`);
+    if (!existsSync(resolve(baseDir, svc.build?.context ?? '.', svc.build?.dockerfile ?? 'Dockerfile')))
+      out.push(`${app}: Dockerfile not found`);
     if (!svc.healthcheck?.test) out.push(`${app}: no health check`);
     const deps = dependsOn(svc);
     for (const infra of INFRA) {
       if (deps[infra]?.condition !== 'service_healthy') out.push(`${app}: does not wait for ${infra} to be healthy`);
     }
     const ports = (svc.ports ?? []).map(String);
-    if (JSON.stringify([...ports].sort()) !== JSON.stringify([...HOST_PORTS[app]!].sort())) out.push(`${app}: ports ${ports.join(', ')}, expected ${HOST_PORTS[app]!.join(', ')}`);
+    if (JSON.stringify([...ports].sort()) !== JSON.stringify([...HOST_PORTS[app]!].sort()))
+      out.push(`${app}: ports ${ports.join(', ')}, expected ${HOST_PORTS[app]!.join(', ')}`);
     if (svc.read_only !== true) out.push(`${app}: root filesystem is writable`);
   }
   for (const [name, svc] of Object.entries(services)) {
     if (!svc.image) continue;
     const { repository, tag } = splitImage(svc.image);
     if (repository.startsWith(`${IMAGE_REPOSITORY}/`)) {
-      if (!(APPS as readonly string[]).includes(repository.slice(IMAGE_REPOSITORY.length + 1))) out.push(`${name}: image ${svc.image} is not one of the five apps`);
+      if (!(APPS as readonly string[]).includes(repository.slice(IMAGE_REPOSITORY.length + 1)))
+        out.push(`${name}: image ${svc.image} is not one of the five apps`);
     } else if (!THIRD_PARTY_IMAGES.includes(repository)) {
       out.push(`${name}: image ${svc.image} is neither an app nor known infrastructure`);
     } else if (!tag || tag === 'latest') {

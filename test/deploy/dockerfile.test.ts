@@ -17,7 +17,9 @@ describe('Dockerfile', () => {
   });
 
   test('.dockerignore keeps local artifacts and secrets out of the build context', () => {
-    const ignored = readFileSync(resolve(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignored = readFileSync(resolve(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const entry of ['.git', 'node_modules', 'dist', '.env', '.env.*']) assert.ok(ignored.includes(entry), entry);
   });
 });

@@ -69,9 +69,11 @@ export function dockerfileViolations(content: string, scripts: Record<string, st
       const from = /--from=(\S+)/.exec(ins.args)?.[1];
       const source = ins.args.replace(/--\S+\s+/g, '').split(/\s+/)[0] ?? '';
       if (!from || !stageNames.has(from)) out.push(`final stage copies ${source} from the build context, not from a build stage`);
-      else if (!/^\/src\/(node_modules|dist\/bundle\/)/.test(source)) out.push(`final stage copies ${source}, not a bundle or production node_modules`);
+      else if (!/^\/src\/(node_modules|dist\/bundle\/)/.test(source))
+        out.push(`final stage copies ${source}, not a bundle or production node_modules`);
     }
-    if ((ins.keyword === 'ENTRYPOINT' || ins.keyword === 'CMD') && !ins.args.startsWith('[')) out.push(`${ins.keyword} is not in exec form`);
+    if ((ins.keyword === 'ENTRYPOINT' || ins.keyword === 'CMD') && !ins.args.startsWith('['))
+      out.push(`${ins.keyword} is not in exec form`);
   }
   const text = all.flatMap((s) => s.instructions.map((i) => `${i.keyword} ${i.args}`)).join('\n');
   if (!/npm ci --omit=dev/.test(text)) out.push('production dependencies are not installed with npm ci --omit=dev');

@@ -99,7 +99,16 @@ export function workloads(objects: K8sObject[]): Workload[] {
   });
 }
 
-const RESTRICTED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+const RESTRICTED_VOLUME_TYPES = [
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+];
 
 /**
  * Violations of the Kubernetes "restricted" Pod Security Standard (v1.30), plus this platform's own
@@ -158,7 +167,8 @@ export function operabilityViolations({ obj, pod }: Workload): string[] {
         continue;
       }
       if (get.path !== path) at(`${probe} checks ${get.path}, not ${path}`);
-      if (!(portNames.has(get.port) || portNumbers.has(get.port))) at(`${probe} targets port ${get.port}, which the container does not declare`);
+      if (!(portNames.has(get.port) || portNumbers.has(get.port)))
+        at(`${probe} targets port ${get.port}, which the container does not declare`);
     }
   }
   return out;
@@ -180,7 +190,8 @@ export function imageViolations(objects: K8sObject[]): string[] {
     for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
       const { repository, tag, digest } = splitImage(c.image ?? '');
       const app = repository.startsWith(`${IMAGE_REPOSITORY}/`) ? repository.slice(IMAGE_REPOSITORY.length + 1) : undefined;
-      if (!app || !(APPS as readonly string[]).includes(app)) out.push(`${obj.kind}/${obj.metadata.name}: image ${c.image} is not one of the five apps`);
+      if (!app || !(APPS as readonly string[]).includes(app))
+        out.push(`${obj.kind}/${obj.metadata.name}: image ${c.image} is not one of the five apps`);
       if (!digest && (!tag || tag === 'latest')) out.push(`${obj.kind}/${obj.metadata.name}: image ${c.image} has no pinned tag`);
     }
   }

@@ -26,7 +26,8 @@ describe('alerting rules', () => {
     const severity = (name: string) => alerts.find((a: { alert: string }) => a.alert === name)?.labels.severity;
     assert.equal(severity('McpServiceDown'), 'critical');
     assert.equal(severity('McpHighErrorRate'), 'critical');
-    for (const name of ['McpHighLatencyP95', 'McpHighCpu', 'McpHighMemory', 'McpPodRestarting']) assert.equal(severity(name), 'warning', name);
+    for (const name of ['McpHighLatencyP95', 'McpHighCpu', 'McpHighMemory', 'McpPodRestarting'])
+      assert.equal(severity(name), 'warning', name);
     assert.equal(severity('McpScalingEvent'), 'info');
     assert.match(JSON.stringify(alerts), /> 0\.05/);
     assert.match(JSON.stringify(alerts), /histogram_quantile\(0\.95.*> 0\.5/);
@@ -50,7 +51,10 @@ describe('Grafana dashboards', () => {
       const exprs: string[] = dash.panels.flatMap((p: { targets: { expr: string }[] }) => p.targets.map((t) => t.expr));
       assert.ok(exprs.length > 0);
       // Grafana substitutes $job before Prometheus sees the query.
-      assert.deepEqual(exprs.flatMap((e) => promqlErrors(e.replaceAll('$job', 'mcp-gateway'))), []);
+      assert.deepEqual(
+        exprs.flatMap((e) => promqlErrors(e.replaceAll('$job', 'mcp-gateway'))),
+        [],
+      );
     });
   }
 });

@@ -22,7 +22,8 @@ export function referenceViolations(objects: K8sObject[]): string[] {
   const deployments = names(objects, 'Deployment');
   for (const { obj, pod } of workloads(objects)) {
     const at = (msg: string) => out.push(`${obj.kind}/${obj.metadata.name}: ${msg}`);
-    if (pod.serviceAccountName && !serviceAccounts.has(pod.serviceAccountName)) at(`service account ${pod.serviceAccountName} is not rendered`);
+    if (pod.serviceAccountName && !serviceAccounts.has(pod.serviceAccountName))
+      at(`service account ${pod.serviceAccountName} is not rendered`);
     for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
       for (const from of c.envFrom ?? []) {
         if (from.configMapRef && !configMaps.has(from.configMapRef.name)) at(`ConfigMap ${from.configMapRef.name} is not rendered`);
@@ -38,22 +39,27 @@ export function referenceViolations(objects: K8sObject[]): string[] {
   }
   const podTemplates = byKind(objects, 'Deployment').map((d) => d.spec?.template?.metadata?.labels as Record<string, string>);
   for (const svc of byKind(objects, 'Service')) {
-    if (!podTemplates.some((labels) => selects(svc.spec?.selector, labels))) out.push(`Service/${svc.metadata.name}: selects no Deployment's pods`);
+    if (!podTemplates.some((labels) => selects(svc.spec?.selector, labels)))
+      out.push(`Service/${svc.metadata.name}: selects no Deployment's pods`);
   }
   for (const pdb of byKind(objects, 'PodDisruptionBudget')) {
-    if (!podTemplates.some((labels) => selects(pdb.spec?.selector?.matchLabels, labels))) out.push(`PodDisruptionBudget/${pdb.metadata.name}: selects no pods`);
+    if (!podTemplates.some((labels) => selects(pdb.spec?.selector?.matchLabels, labels)))
+      out.push(`PodDisruptionBudget/${pdb.metadata.name}: selects no pods`);
   }
   for (const d of byKind(objects, 'Deployment')) {
-    if (!selects(d.spec?.selector?.matchLabels, d.spec?.template?.metadata?.labels)) out.push(`Deployment/${d.metadata.name}: selector does not match its pod template`);
+    if (!selects(d.spec?.selector?.matchLabels, d.spec?.template?.metadata?.labels))
+      out.push(`Deployment/${d.metadata.name}: selector does not match its pod template`);
   }
   for (const target of [...byKind(objects, 'HorizontalPodAutoscaler'), ...byKind(objects, 'ScaledObject')]) {
     const ref = target.spec?.scaleTargetRef;
-    if (ref?.kind !== 'Deployment' || !deployments.has(ref.name)) out.push(`${target.kind}/${target.metadata.name}: scales ${ref?.kind}/${ref?.name}, which is not rendered`);
+    if (ref?.kind !== 'Deployment' || !deployments.has(ref.name))
+      out.push(`${target.kind}/${target.metadata.name}: scales ${ref?.kind}/${ref?.name}, which is not rendered`);
   }
   for (const ing of byKind(objects, 'Ingress')) {
     for (const rule of ing.spec?.rules ?? []) {
       for (const p of rule.http?.paths ?? []) {
-        if (!names(objects, 'Service').has(p.backend?.service?.name)) out.push(`Ingress/${ing.metadata.name}: backend ${p.backend?.service?.name} is not rendered`);
+        if (!names(objects, 'Service').has(p.backend?.service?.name))
+          out.push(`Ingress/${ing.metadata.name}: backend ${p.backend?.service?.name} is not rendered`);
       }
     }
   }
@@ -75,8 +81,10 @@ export function autoscalingViolations(objects: K8sObject[], replicas: { min: num
     const so = scaled[0];
     const min = hpa ? hpa.spec.minReplicas : so!.spec.minReplicaCount;
     const max = hpa ? hpa.spec.maxReplicas : so!.spec.maxReplicaCount;
-    if (min !== replicas.min || max !== replicas.max) out.push(`Deployment/${name}: autoscales ${min}-${max}, expected ${replicas.min}-${replicas.max}`);
-    if (d.spec?.replicas !== replicas.min) out.push(`Deployment/${name}: starts with ${d.spec?.replicas} replicas, expected ${replicas.min}`);
+    if (min !== replicas.min || max !== replicas.max)
+      out.push(`Deployment/${name}: autoscales ${min}-${max}, expected ${replicas.min}-${replicas.max}`);
+    if (d.spec?.replicas !== replicas.min)
+      out.push(`Deployment/${name}: starts with ${d.spec?.replicas} replicas, expected ${replicas.min}`);
     const cpu = hpa
       ? hpa.spec.metrics?.find((m: any) => m.resource?.name === 'cpu')?.resource?.target?.averageUtilization // eslint-disable-line @typescript-eslint/no-explicit-any
       : Number(so!.spec.triggers?.find((t: { type: string }) => t.type === 'cpu')?.metadata?.value);
@@ -84,8 +92,10 @@ export function autoscalingViolations(objects: K8sObject[], replicas: { min: num
     const behavior = hpa ? hpa.spec.behavior : so!.spec.advanced?.horizontalPodAutoscalerConfig?.behavior;
     const up = behavior?.scaleUp?.policies ?? [];
     const down = behavior?.scaleDown?.policies ?? [];
-    if (!(up.length === 1 && up[0].type === 'Pods' && up[0].value === 2 && up[0].periodSeconds === 180)) out.push(`Deployment/${name}: scale-up is not 2 pods per 3 minutes`);
-    if (!(down.length === 1 && down[0].type === 'Pods' && down[0].value === 1 && down[0].periodSeconds === 60)) out.push(`Deployment/${name}: scale-down is not 1 pod per minute`);
+    if (!(up.length === 1 && up[0].type === 'Pods' && up[0].value === 2 && up[0].periodSeconds === 180))
+      out.push(`Deployment/${name}: scale-up is not 2 pods per 3 minutes`);
+    if (!(down.length === 1 && down[0].type === 'Pods' && down[0].value === 1 && down[0].periodSeconds === 60))
+      out.push(`Deployment/${name}: scale-down is not 1 pod per minute`);
     if (!byKind(objects, 'PodDisruptionBudget').some((p) => selects(p.spec?.selector?.matchLabels, d.spec?.template?.metadata?.labels))) {
       out.push(`Deployment/${name}: no PodDisruptionBudget`);
     }
@@ -98,11 +108,17 @@ export function networkViolations(objects: K8sObject[]): string[] {
   const out: string[] = [];
   const policies = byKind(objects, 'NetworkPolicy');
   const denyAll = policies.find(
-    (p) => !Object.keys(p.spec?.podSelector ?? { x: 1 }).length && ['Ingress', 'Egress'].every((t) => p.spec?.policyTypes?.includes(t)) && !p.spec?.ingress && !p.spec?.egress,
+    (p) =>
+      !Object.keys(p.spec?.podSelector ?? { x: 1 }).length &&
+      ['Ingress', 'Egress'].every((t) => p.spec?.policyTypes?.includes(t)) &&
+      !p.spec?.ingress &&
+      !p.spec?.egress,
   );
   if (!denyAll) out.push('no default-deny NetworkPolicy (empty podSelector, Ingress and Egress, no rules)');
   const dns = policies.some((p) =>
-    (p.spec?.egress ?? []).some((rule: { ports?: { port: number; protocol?: string }[] }) => rule.ports?.some((port) => port.port === 53 && port.protocol === 'UDP')),
+    (p.spec?.egress ?? []).some((rule: { ports?: { port: number; protocol?: string }[] }) =>
+      rule.ports?.some((port) => port.port === 53 && port.protocol === 'UDP'),
+    ),
   );
   if (!dns) out.push('no NetworkPolicy allows DNS egress');
   for (const app of APPS) {
@@ -117,7 +133,8 @@ export function networkViolations(objects: K8sObject[]): string[] {
   for (const ing of byKind(objects, 'Ingress')) {
     const hosts = (ing.spec?.rules ?? []).map((r: { host?: string }) => r.host);
     const tlsHosts = (ing.spec?.tls ?? []).flatMap((t: { hosts?: string[] }) => t.hosts ?? []);
-    if (!hosts.length || hosts.some((h: string | undefined) => !h || !tlsHosts.includes(h))) out.push(`Ingress/${ing.metadata.name}: a host is served without TLS`);
+    if (!hosts.length || hosts.some((h: string | undefined) => !h || !tlsHosts.includes(h)))
+      out.push(`Ingress/${ing.metadata.name}: a host is served without TLS`);
   }
   return out;
 }
@@ -129,13 +146,19 @@ export function applicationViolations(app: K8sObject, projects: K8sObject[]): st
   const project = projects.find((p) => p.metadata.name === app.spec?.project);
   if (!project) return [`Application/${app.metadata.name}: project ${app.spec?.project} does not exist`];
   const source = app.spec.source;
-  if (!project.spec.sourceRepos.includes(source?.repoURL)) at(`source ${source?.repoURL} is not allowed by project ${project.metadata.name}`);
+  if (!project.spec.sourceRepos.includes(source?.repoURL))
+    at(`source ${source?.repoURL} is not allowed by project ${project.metadata.name}`);
   const dest = app.spec.destination;
-  if (!project.spec.destinations.some((d: { server: string; namespace: string }) => d.server === dest?.server && d.namespace === dest?.namespace)) {
+  if (
+    !project.spec.destinations.some(
+      (d: { server: string; namespace: string }) => d.server === dest?.server && d.namespace === dest?.namespace,
+    )
+  ) {
     at(`destination ${dest?.server} ${dest?.namespace} is not allowed by project ${project.metadata.name}`);
   }
   if (source?.chart) {
-    if (!/^\d+\.\d+\.\d+$/.test(source.targetRevision ?? '')) at(`chart ${source.chart} is not pinned to an exact version (${source.targetRevision})`);
+    if (!/^\d+\.\d+\.\d+$/.test(source.targetRevision ?? ''))
+      at(`chart ${source.chart} is not pinned to an exact version (${source.targetRevision})`);
   } else {
     try {
       if (!kustomize(source.path).length) at(`path ${source.path} renders nothing`);

@@ -25,7 +25,8 @@ describe('.github/workflows', () => {
 
   test('CI runs lint, type check and tests against Postgres, Redis and NATS with JetStream', () => {
     const ci = load('ci.yml');
-    const runs = Object.values(ci.jobs).flatMap((j: any) => j.steps.map((s: any) => s.run ?? '')).join('\n'); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const jobs = Object.values(ci.jobs) as { steps: { run?: string }[] }[];
+    const runs = jobs.flatMap((j) => j.steps.map((s) => s.run ?? '')).join('\n');
     for (const cmd of ['npm run lint', 'npm run typecheck', 'npm test', 'npm run test:deploy']) assert.ok(runs.includes(cmd), cmd);
     assert.ok(ci.jobs.test.services.postgres && ci.jobs.test.services.redis);
     assert.match(runs, /nats:[\d.]+-alpine -js/);
@@ -34,7 +35,9 @@ describe('.github/workflows', () => {
   test('images: a matrix over the five apps that scans, produces an SBOM and pushes immutable tags', () => {
     const job = load('images.yml').jobs.image;
     assert.deepEqual([...job.strategy.matrix.app].sort(), [...APPS].sort());
-    const steps = job.steps.map((s: { uses?: string; with?: Record<string, string> }) => `${s.uses} ${JSON.stringify(s.with ?? {})}`).join('\n');
+    const steps = job.steps
+      .map((s: { uses?: string; with?: Record<string, string> }) => `${s.uses} ${JSON.stringify(s.with ?? {})}`)
+      .join('\n');
     assert.match(steps, /trivy.*--exit-code 1/);
     assert.match(steps, /cyclonedx/);
     assert.match(steps, /"push":true/);

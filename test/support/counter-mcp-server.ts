@@ -3,7 +3,7 @@
 // step ran to completion at most once even after the orchestrator was killed, and it can change a
 // tool's definition on demand to exercise definition pinning and quarantine.
 //
-//   node dist/test/support/counter-mcp-server.js [--port 0] [--call-delay-ms 0]
+//   node dist/test/support/counter-mcp-server.js [--port 0] [--call-delay-ms 0] [--require-token T]
 // Prints {"listening": port} on stdout. Admin endpoints (plain HTTP, test-only):
 //   GET  /admin/stats   completions/executions per key, attempts per key with timestamps
 //   POST /admin/mutate  changes the `add` tool's definition and notifies every session (tools/list_changed)
@@ -15,7 +15,12 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, typ
 
 export const IDEMPOTENCY_META_KEY = 'mcp-orchestrator.dev/idempotency-key';
 
-interface Options { port: number; callDelayMs: number }
+interface Options {
+  port: number;
+  callDelayMs: number;
+  /** When set, /mcp answers 401 unless `Authorization: Bearer <token>` is presented. */
+  requireToken?: string;
+}
 
 function parseArgs(argv: string[]): Options {
   const opts: Options = { port: 0, callDelayMs: 0 };
@@ -23,6 +28,7 @@ function parseArgs(argv: string[]): Options {
     const value = Number(argv[i + 1]);
     if (argv[i] === '--port') opts.port = value;
     else if (argv[i] === '--call-delay-ms') opts.callDelayMs = value;
+    else if (argv[i] === '--require-token') opts.requireToken = argv[i + 1];
     else throw new Error(`unknown flag ${argv[i]}`);
   }
   return opts;
@@ -69,11 +75,13 @@ export async function startCounterServer(opts: Options) {
     if (done) return done;
     const running = inFlight.get(key);
     if (running) return running;
-    const p = work().then((r) => {
-      completions.set(key, (completions.get(key) ?? 0) + 1);
-      results.set(key, r);
-      return r;
-    }).finally(() => inFlight.delete(key));
+    const p = work()
+      .then((r) => {
+        completions.set(key, (completions.get(key) ?? 0) + 1);
+        results.set(key, r);
+        return r;
+      })
+      .finally(() => inFlight.delete(key));
     inFlight.set(key, p);
     return p;
   }
@@ -133,9 +141,13 @@ export async function startCounterServer(opts: Options) {
     const server = buildServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => { sessions.set(id, { server, transport }); },
+      onsessioninitialized: (id) => {
+        sessions.set(id, { server, transport });
+      },
     });
-    transport.onclose = () => { if (transport.sessionId) sessions.delete(transport.sessionId); };
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
   }
@@ -143,11 +155,19 @@ export async function startCounterServer(opts: Options) {
   const http = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const handle = async () => {
-      if (path === '/mcp') return handleMcp(req, res);
+      if (path === '/mcp') {
+        if (opts.requireToken && req.headers.authorization !== `Bearer ${opts.requireToken}`)
+          return json(res, 401, { error: 'unauthorized' });
+        return handleMcp(req, res);
+      }
       if (path === '/admin/stats' && req.method === 'GET') {
         return json(res, 200, {
-          completions: Object.fromEntries(completions), executions: Object.fromEntries(executions),
-          inFlight: inFlight.size, failAttempts, addRevision, sessions: sessions.size,
+          completions: Object.fromEntries(completions),
+          executions: Object.fromEntries(executions),
+          inFlight: inFlight.size,
+          failAttempts,
+          addRevision,
+          sessions: sessions.size,
         });
       }
       if (path === '/admin/mutate' && req.method === 'POST') {
@@ -157,7 +177,10 @@ export async function startCounterServer(opts: Options) {
       }
       json(res, 404, { error: 'not found' });
     };
-    handle().catch(() => { if (!res.headersSent) json(res, 500, { error: 'internal error' }); else res.destroy(); });
+    handle().catch(() => {
+      if (!res.headersSent) json(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
   });
   await new Promise<void>((resolve) => http.listen(opts.port, '127.0.0.1', resolve));
   return http;
@@ -168,7 +191,10 @@ if (isMain) {
   const server = await startCounterServer(parseArgs(process.argv.slice(2)));
   const addr = server.address();
   console.log(JSON.stringify({ listening: typeof addr === 'object' && addr ? addr.port : 0 }));
-  const stop = () => { server.closeAllConnections(); server.close(() => process.exit(0)); };
+  const stop = () => {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

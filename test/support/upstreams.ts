@@ -24,11 +24,20 @@ async function freePort(): Promise<number> {
   });
 }
 
-function launch(args: string[], ready: (out: string) => number | undefined, what: string, env: Record<string, string> = {}, timeoutMs = 20_000): Promise<Upstream> {
+function launch(
+  args: string[],
+  ready: (out: string) => number | undefined,
+  what: string,
+  env: Record<string, string> = {},
+  timeoutMs = 20_000,
+): Promise<Upstream> {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...processEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((res, rej) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); rej(new Error(`${what} did not start:\n${out}`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      rej(new Error(`${what} did not start:\n${out}`));
+    }, timeoutMs);
     const onData = (c: Buffer) => {
       out += c.toString();
       const port = ready(out);
@@ -36,14 +45,23 @@ function launch(args: string[], ready: (out: string) => number | undefined, what
         clearTimeout(timer);
         const exited = new Promise<void>((r) => child.once('exit', () => r()));
         res({
-          url: `http://127.0.0.1:${port}`, port, child, output: () => out,
-          async stop() { if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); await exited; },
+          url: `http://127.0.0.1:${port}`,
+          port,
+          child,
+          output: () => out,
+          async stop() {
+            if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+            await exited;
+          },
         });
       }
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); rej(new Error(`${what} exited with ${code}:\n${out}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`${what} exited with ${code}:\n${out}`));
+    });
   });
 }
 
@@ -51,17 +69,26 @@ function launch(args: string[], ready: (out: string) => number | undefined, what
 export async function startEverything(): Promise<Upstream> {
   const port = await freePort();
   const entry = resolve(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
-  const child = launch([entry, 'streamableHttp'], (o) => (o.includes(`listening on port ${port}`) ? port : undefined), 'server-everything', { PORT: String(port) });
+  const child = launch(
+    [entry, 'streamableHttp'],
+    (o) => (o.includes(`listening on port ${port}`) ? port : undefined),
+    'server-everything',
+    { PORT: String(port) },
+  );
   return child.then((u) => ({ ...u, url: `http://127.0.0.1:${port}/mcp` }));
 }
 
 /** The project's counter MCP server (test/support/counter-mcp-server.ts). */
-export async function startCounter(callDelayMs = 0): Promise<Upstream> {
+export async function startCounter(callDelayMs = 0, requireToken?: string): Promise<Upstream> {
   const entry = resolve(ROOT, 'dist/test/support/counter-mcp-server.js');
-  const u = await launch([entry, '--port', '0', '--call-delay-ms', String(callDelayMs)], (o) => {
-    const m = /\{"listening":(\d+)\}/.exec(o);
-    return m ? Number(m[1]) : undefined;
-  }, 'counter server');
+  const u = await launch(
+    [entry, '--port', '0', '--call-delay-ms', String(callDelayMs), ...(requireToken ? ['--require-token', requireToken] : [])],
+    (o) => {
+      const m = /\{"listening":(\d+)\}/.exec(o);
+      return m ? Number(m[1]) : undefined;
+    },
+    'counter server',
+  );
   return { ...u, url: `${u.url}/mcp` };
 }
 
@@ -84,9 +111,23 @@ export async function mutateCounter(u: Upstream): Promise<void> {
 /** The OpenAI-compatible test backend (tools/inference-backend). */
 export async function startInferenceBackend(name: string, opts: { latencyMs?: number; tokensPerSecond?: number } = {}): Promise<Upstream> {
   const entry = resolve(ROOT, 'tools/inference-backend/server.mjs');
-  const u = await launch([entry, '--port', '0', '--name', name, '--latency-ms', String(opts.latencyMs ?? 5), '--tokens-per-second', String(opts.tokensPerSecond ?? 2000)], (o) => {
-    const m = /\{"listening":(\d+)/.exec(o);
-    return m ? Number(m[1]) : undefined;
-  }, `inference backend ${name}`);
+  const u = await launch(
+    [
+      entry,
+      '--port',
+      '0',
+      '--name',
+      name,
+      '--latency-ms',
+      String(opts.latencyMs ?? 5),
+      '--tokens-per-second',
+      String(opts.tokensPerSecond ?? 2000),
+    ],
+    (o) => {
+      const m = /\{"listening":(\d+)/.exec(o);
+      return m ? Number(m[1]) : undefined;
+    },
+    `inference backend ${name}`,
+  );
   return { ...u, url: `${u.url}/v1` };
 }

@@ -15,13 +15,26 @@ function parseArgs(argv) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`missing value for ${flag}`);
     switch (flag) {
-      case '--port': opts.port = Number(value); break;
-      case '--host': opts.host = value; break;
-      case '--name': opts.name = value; break;
-      case '--models': opts.models = value.split(',').filter(Boolean); break;
-      case '--latency-ms': opts.latencyMs = Number(value); break;
-      case '--tokens-per-second': opts.tokensPerSecond = Number(value); break;
-      default: throw new Error(`unknown flag ${flag}`);
+      case '--port':
+        opts.port = Number(value);
+        break;
+      case '--host':
+        opts.host = value;
+        break;
+      case '--name':
+        opts.name = value;
+        break;
+      case '--models':
+        opts.models = value.split(',').filter(Boolean);
+        break;
+      case '--latency-ms':
+        opts.latencyMs = Number(value);
+        break;
+      case '--tokens-per-second':
+        opts.tokensPerSecond = Number(value);
+        break;
+      default:
+        throw new Error(`unknown flag ${flag}`);
     }
   }
   if (!Number.isInteger(opts.port) || opts.port < 0) throw new Error('--port must be a non-negative integer');
@@ -71,20 +84,31 @@ export function startServer(opts) {
 
   async function chatCompletions(req, res) {
     let body;
-    try { body = await readJson(req); } catch (e) { return sendError(res, e.status ?? 400, 'invalid JSON body'); }
+    try {
+      body = await readJson(req);
+    } catch (e) {
+      return sendError(res, e.status ?? 400, 'invalid JSON body');
+    }
     const { model, messages, stream } = body ?? {};
     if (typeof model !== 'string' || !model) return sendError(res, 400, '"model" is required');
-    if (opts.models.length && !opts.models.includes(model)) return sendError(res, 404, `model "${model}" is not served here`, 'not_found_error');
+    if (opts.models.length && !opts.models.includes(model))
+      return sendError(res, 404, `model "${model}" is not served here`, 'not_found_error');
     if (!Array.isArray(messages) || messages.length === 0) return sendError(res, 400, '"messages" must be a non-empty array');
-    const maxTokens = Number.isInteger(body.max_tokens) && body.max_tokens > 0 ? body.max_tokens
-      : Number.isInteger(body.max_completion_tokens) && body.max_completion_tokens > 0 ? body.max_completion_tokens : 256;
+    const maxTokens =
+      Number.isInteger(body.max_tokens) && body.max_tokens > 0
+        ? body.max_tokens
+        : Number.isInteger(body.max_completion_tokens) && body.max_completion_tokens > 0
+          ? body.max_completion_tokens
+          : 256;
     const promptTokens = messages.reduce((n, m) => n + countTokens(contentText(m?.content ?? '')), 0);
     const { pieces, finishReason } = completionPieces(opts, model, messages, maxTokens);
     const usage = { prompt_tokens: promptTokens, completion_tokens: pieces.length, total_tokens: promptTokens + pieces.length };
     const id = `chatcmpl-${randomUUID()}`;
     const created = Math.floor(Date.now() / 1000);
     let aborted = false;
-    res.on('close', () => { if (!res.writableFinished) aborted = true; });
+    res.on('close', () => {
+      if (!res.writableFinished) aborted = true;
+    });
 
     stats.requests++;
     await sleep(opts.latencyMs);
@@ -93,7 +117,8 @@ export function startServer(opts) {
     if (stream) {
       stats.streamed++;
       res.writeHead(200, { ...headers, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-      const chunk = (delta, finish, extra = {}) => `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: opts.name, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
+      const chunk = (delta, finish, extra = {}) =>
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: opts.name, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
       res.write(chunk({ role: 'assistant', content: '' }, null));
       for (const p of pieces) {
         if (aborted) return;
@@ -102,31 +127,49 @@ export function startServer(opts) {
       }
       res.write(chunk({}, finishReason));
       if (body.stream_options?.include_usage) {
-        res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: opts.name, choices: [], usage })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: opts.name, choices: [], usage })}\n\n`,
+        );
       }
       res.end('data: [DONE]\n\n');
     } else {
       await sleep(perToken * pieces.length);
       if (aborted) return;
       res.writeHead(200, { ...headers, 'content-type': 'application/json' });
-      res.end(JSON.stringify({
-        id, object: 'chat.completion', created, model, system_fingerprint: opts.name,
-        choices: [{ index: 0, message: { role: 'assistant', content: pieces.join('') }, finish_reason: finishReason }],
-        usage,
-      }));
+      res.end(
+        JSON.stringify({
+          id,
+          object: 'chat.completion',
+          created,
+          model,
+          system_fingerprint: opts.name,
+          choices: [{ index: 0, message: { role: 'assistant', content: pieces.join('') }, finish_reason: finishReason }],
+          usage,
+        }),
+      );
     }
     stats.promptTokens += usage.prompt_tokens;
     stats.completionTokens += usage.completion_tokens;
     const m = (stats.byModel[model] ??= { requests: 0, promptTokens: 0, completionTokens: 0 });
-    m.requests++; m.promptTokens += usage.prompt_tokens; m.completionTokens += usage.completion_tokens;
+    m.requests++;
+    m.promptTokens += usage.prompt_tokens;
+    m.completionTokens += usage.completion_tokens;
   }
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'POST' && path === '/v1/chat/completions') {
-      chatCompletions(req, res).catch(() => { if (!res.headersSent) sendError(res, 500, 'internal error', 'server_error'); else res.destroy(); });
+      chatCompletions(req, res).catch(() => {
+        if (!res.headersSent) sendError(res, 500, 'internal error', 'server_error');
+        else res.destroy();
+      });
     } else if (req.method === 'GET' && path === '/v1/models') {
-      const data = (opts.models.length ? opts.models : ['test-model']).map((id) => ({ id, object: 'model', created: 0, owned_by: opts.name }));
+      const data = (opts.models.length ? opts.models : ['test-model']).map((id) => ({
+        id,
+        object: 'model',
+        created: 0,
+        owned_by: opts.name,
+      }));
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ object: 'list', data }));
     } else if (req.method === 'GET' && path === '/stats') {
@@ -148,7 +191,12 @@ export function startServer(opts) {
 const isMain = import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isMain) {
   let opts;
-  try { opts = parseArgs(process.argv.slice(2)); } catch (e) { console.error(String(e.message)); process.exit(2); }
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(String(e.message));
+    process.exit(2);
+  }
   const server = await startServer(opts);
   console.log(JSON.stringify({ listening: server.address().port, name: opts.name }));
   const stop = () => server.close(() => process.exit(0));

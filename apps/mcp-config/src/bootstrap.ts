@@ -6,7 +6,9 @@ import { configEnvSchema, DEV_API_KEY_PEPPER, DEV_KEK } from './env.js';
 export async function main(): Promise<void> {
   const env = loadEnvOrExit(configEnvSchema);
   if (env.NODE_ENV === 'production' && (env.CONFIG_KEK.toString('base64') === DEV_KEK || env.API_KEY_PEPPER === DEV_API_KEY_PEPPER)) {
-    process.stderr.write('Invalid environment: CONFIG_KEK and API_KEY_PEPPER must be set (the development defaults are refused in production)\n');
+    process.stderr.write(
+      'Invalid environment: CONFIG_KEK and API_KEY_PEPPER must be set (the development defaults are refused in production)\n',
+    );
     process.exit(1);
   }
   try {

@@ -10,6 +10,7 @@ import {
   ConfigApiKeyRevoke,
   ConfigApiKeyVerify,
   ConfigEntryGet,
+  ConfigEntryResolve,
   ConfigEntryHistory,
   ConfigEntryRollback,
   ConfigEntrySet,
@@ -30,6 +31,7 @@ import {
   ConfigTenantSuspend,
   ConfigTenantUpdate,
   EntryGetRequest,
+  EntryResolveRequest,
   EntryHistoryRequest,
   EntryRollbackRequest,
   EntrySetRequest,
@@ -70,6 +72,11 @@ export class ConfigController {
   @MessagePattern(ConfigEntryGet.subject)
   entryGet(request: EntryGetRequest) {
     return this.entries.get(request);
+  }
+
+  @MessagePattern(ConfigEntryResolve.subject)
+  entryResolve(request: EntryResolveRequest) {
+    return this.entries.resolve(request);
   }
 
   @MessagePattern(ConfigEntrySet.subject)

@@ -14,8 +14,25 @@ function configure(env: GatewayEnv) {
     app.enableCors({
       origin: env.CORS_ORIGINS,
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-tenant-id', 'x-request-id', 'mcp-session-id', 'mcp-protocol-version', 'last-event-id'],
-      exposedHeaders: ['x-request-id', 'mcp-session-id', 'www-authenticate', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+      allowedHeaders: [
+        'authorization',
+        'content-type',
+        'x-api-key',
+        'x-tenant-id',
+        'x-request-id',
+        'mcp-session-id',
+        'mcp-protocol-version',
+        'last-event-id',
+      ],
+      exposedHeaders: [
+        'x-request-id',
+        'mcp-session-id',
+        'www-authenticate',
+        'retry-after',
+        'ratelimit-limit',
+        'ratelimit-remaining',
+        'ratelimit-reset',
+      ],
       maxAge: 600,
     });
     const document = SwaggerModule.createDocument(

@@ -1,10 +1,12 @@
-import { bool, databaseEnv, int, natsEnv, optional, runtimeEnv, port, str, type EnvOf } from '#env';
+import { bool, databaseEnv, int, natsEnv, runtimeEnv, port, str, type EnvOf } from '#env';
+import { schedulerEnvSchema } from './scheduler/scheduler.env.js';
 
 /** Every variable mcp-orchestrator-api reads, with its default for a local machine (docs/CONFIGURATION.md). */
 export const orchestratorApiEnvSchema = {
   ...runtimeEnv,
   ...natsEnv,
   ...databaseEnv,
+  ...schedulerEnvSchema,
   HTTP_PORT: port(8081),
   /** Default and ceiling for one upstream MCP tool call. */
   TOOL_CALL_TIMEOUT_MS: int(30_000, { min: 100, max: 600_000 }),
@@ -30,10 +32,6 @@ export const orchestratorApiEnvSchema = {
   STEP_DEFAULT_TIMEOUT_MS: int(60_000, { min: 100, max: 3_600_000 }),
   /** How often queued-but-unpublished steps (a crash between commit and publish) are re-published. */
   STEP_SWEEP_INTERVAL_MS: int(5_000, { min: 200, max: 600_000 }),
-  /** JSON file describing inference pools for the built-in placement (see docs/ORCHESTRATOR.md). */
-  INFERENCE_POOLS_FILE: optional(str()),
-  /** Backend used by the built-in placement when no pools file is given (the test inference backend). */
-  INFERENCE_DEFAULT_BACKEND_URL: str('http://127.0.0.1:8090/v1'),
   INFERENCE_TIMEOUT_MS: int(120_000, { min: 100, max: 3_600_000 }),
 };
 

@@ -9,6 +9,7 @@ import { Decisions } from './policy/decisions.js';
 import { LivePolicy } from './policy/live-policy.js';
 import { PolicyAdmin } from './policy/policy-admin.js';
 import { PolicyController } from './policy/policy.controller.js';
+import { TenantFacts } from './policy/tenant-facts.js';
 import { PolicyStore } from './store/policy-store.js';
 
 @Module({
@@ -19,6 +20,7 @@ import { PolicyStore } from './store/policy-store.js';
     { provide: DecisionLogStore, inject: [DataSource], useFactory: (ds: DataSource) => new DecisionLogStore(ds) },
     LivePolicy,
     DecisionAudit,
+    TenantFacts,
     Decisions,
     PolicyAdmin,
   ],

@@ -7,7 +7,7 @@ export const policyProxyEnvSchema = {
   ...databaseEnv,
   HTTP_PORT: port(8082),
   /** Decisions appended to the decision log per database round trip. */
-  POLICY_DECISION_LOG_BATCH: int(500, { min: 1, max: 5000 }),
+  POLICY_DECISION_LOG_BATCH: int(2000, { min: 1, max: 10_000 }),
   /** Longest a decision waits in memory before it is written (ms). */
   POLICY_DECISION_LOG_FLUSH_MS: int(200, { min: 10, max: 60_000 }),
   /** Decisions held while Postgres is unreachable; beyond it the oldest are dropped and counted. */

@@ -70,7 +70,12 @@ export class ApiKeyCache {
 }
 
 export function principalFromGrant(grant: ApiKeyGrant): Principal {
-  const principal: Principal = { id: `apikey:${grant.keyId}`, kind: 'api-key', tenants: [parseTenantId(grant.tenantId)], roles: [...grant.roles] };
+  const principal: Principal = {
+    id: `apikey:${grant.keyId}`,
+    kind: 'api-key',
+    tenants: [parseTenantId(grant.tenantId)],
+    roles: [...grant.roles],
+  };
   if (grant.expiresAt !== undefined) principal.expiresAt = grant.expiresAt;
   return principal;
 }

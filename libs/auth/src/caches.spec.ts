@@ -5,7 +5,13 @@ import { ApiKeyCache, apiKeyDigest } from './api-key.js';
 import { parseTenantId } from '#tenancy';
 import type { Principal } from './principal.js';
 
-const principal = (expiresAtSec: number): Principal => ({ id: 'u', kind: 'user', tenants: [parseTenantId('acme')], roles: [], expiresAt: expiresAtSec });
+const principal = (expiresAtSec: number): Principal => ({
+  id: 'u',
+  kind: 'user',
+  tenants: [parseTenantId('acme')],
+  roles: [],
+  expiresAt: expiresAtSec,
+});
 
 describe('VerifiedTokenCache', () => {
   it('serves a token until it expires, then forgets it', () => {

@@ -55,7 +55,15 @@ describe('JwtStrategy', () => {
   });
 
   it('accepts the dev token tool output', async () => {
-    const token = mintDevToken({ secret: SECRET, issuer: ISS, audience: AUD, subject: 'dev', tenants: ['acme'], roles: ['admin'], ttlSec: 60 });
+    const token = mintDevToken({
+      secret: SECRET,
+      issuer: ISS,
+      audience: AUD,
+      subject: 'dev',
+      tenants: ['acme'],
+      roles: ['admin'],
+      ttlSec: 60,
+    });
     const p = await strategy({ hs256Secret: SECRET }).verifyBearer(`Bearer ${token}`);
     assert.equal(p.id, 'dev');
   });
@@ -63,28 +71,83 @@ describe('JwtStrategy', () => {
   it('rejects a bad signature, wrong audience, wrong issuer, expiry and future nbf beyond the skew', async () => {
     const s = strategy({ hs256Secret: SECRET });
     await rejects(s, await sign('HS256', new TextEncoder().encode('another-secret-of-some-length-000000')));
-    await rejects(s, await new SignJWT({ tenants: ['acme'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuer(ISS).setAudience('other').setExpirationTime('5m').sign(secret));
-    await rejects(s, await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuer('https://evil').setAudience(AUD).setExpirationTime('5m').sign(secret));
-    await rejects(s, await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuer(ISS).setAudience(AUD).setExpirationTime(now() - 30).sign(secret));
-    await rejects(s, await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuer(ISS).setAudience(AUD).setNotBefore(now() + 60).setExpirationTime('5m').sign(secret));
+    await rejects(
+      s,
+      await new SignJWT({ tenants: ['acme'] })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('u')
+        .setIssuer(ISS)
+        .setAudience('other')
+        .setExpirationTime('5m')
+        .sign(secret),
+    );
+    await rejects(
+      s,
+      await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('u')
+        .setIssuer('https://evil')
+        .setAudience(AUD)
+        .setExpirationTime('5m')
+        .sign(secret),
+    );
+    await rejects(
+      s,
+      await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('u')
+        .setIssuer(ISS)
+        .setAudience(AUD)
+        .setExpirationTime(now() - 30)
+        .sign(secret),
+    );
+    await rejects(
+      s,
+      await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('u')
+        .setIssuer(ISS)
+        .setAudience(AUD)
+        .setNotBefore(now() + 60)
+        .setExpirationTime('5m')
+        .sign(secret),
+    );
   });
 
   it('tolerates clock skew within the configured window', async () => {
     const s = strategy({ hs256Secret: SECRET });
-    const t = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuer(ISS).setAudience(AUD).setNotBefore(now() + 2).setExpirationTime('5m').sign(secret);
+    const t = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setIssuer(ISS)
+      .setAudience(AUD)
+      .setNotBefore(now() + 2)
+      .setExpirationTime('5m')
+      .sign(secret);
     assert.equal((await s.verifyBearer(`Bearer ${t}`)).id, 'u');
   });
 
   it('rejects tokens without exp or sub, with a malformed tenant id, and alg none', async () => {
     const s = strategy({ hs256Secret: SECRET });
     await rejects(s, await sign('HS256', secret, { tenants: ['acme; drop schema'] }));
-    await rejects(s, await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuer(ISS).setAudience(AUD).sign(secret));
-    await rejects(s, await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISS).setAudience(AUD).setExpirationTime('5m').sign(secret));
+    await rejects(
+      s,
+      await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuer(ISS).setAudience(AUD).sign(secret),
+    );
+    await rejects(
+      s,
+      await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISS).setAudience(AUD).setExpirationTime('5m').sign(secret),
+    );
     await rejects(s, unsigned({ alg: 'none', typ: 'JWT' }, { sub: 'u', iss: ISS, aud: AUD, exp: now() + 300, tenants: ['acme'] }));
   });
 
   it('rejects HS256 signed with the RSA public key (algorithm confusion)', async () => {
-    const store = new JwksKeyStore({ url: 'x', maxAgeMs: 60_000, refreshCooldownMs: 0, fetchJson: async () => jwksFor([['k1', rsa.publicKey]]) });
+    const store = new JwksKeyStore({
+      url: 'x',
+      maxAgeMs: 60_000,
+      refreshCooldownMs: 0,
+      fetchJson: async () => jwksFor([['k1', rsa.publicKey]]),
+    });
     const pem = rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string;
     const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const body = `${enc({ alg: 'HS256', kid: 'k1' })}.${enc({ sub: 'u', iss: ISS, aud: AUD, exp: now() + 300 })}`;
@@ -95,6 +158,10 @@ describe('JwtStrategy', () => {
     await rejects(strategy({ jwksUrl: 'x', hs256Secret: SECRET }, store), forged);
   });
 
+  it('refuses every token when no key source is configured', async () => {
+    await rejects(strategy(), await sign('HS256', secret));
+  });
+
   it('verifies RS256 and ES256 through the JWKS and refetches on an unknown kid', async () => {
     let fetches = 0;
     let doc = await jwksFor([['rsa-1', rsa.publicKey]]);
@@ -102,7 +169,10 @@ describe('JwtStrategy', () => {
     const s = strategy({ jwksUrl: 'x' }, store);
     assert.equal((await s.verifyBearer(`Bearer ${await sign('RS256', rsa.privateKey, {}, 'rsa-1')}`)).id, 'user-1');
     assert.equal(fetches, 1);
-    doc = await jwksFor([['rsa-1', rsa.publicKey], ['ec-1', ec.publicKey]]);
+    doc = await jwksFor([
+      ['rsa-1', rsa.publicKey],
+      ['ec-1', ec.publicKey],
+    ]);
     assert.equal((await s.verifyBearer(`Bearer ${await sign('ES256', ec.privateKey, {}, 'ec-1')}`)).id, 'user-1');
     assert.equal(fetches, 2);
     // A kid naming a key of another type is refused even though the kid exists.
@@ -115,7 +185,13 @@ describe('JwtStrategy', () => {
     let fetches = 0;
     let t = 0;
     const doc = await jwksFor([['rsa-1', rsa.publicKey]]);
-    const store = new JwksKeyStore({ url: 'x', maxAgeMs: 600_000, refreshCooldownMs: 30_000, now: () => t, fetchJson: async () => (fetches++, doc) });
+    const store = new JwksKeyStore({
+      url: 'x',
+      maxAgeMs: 600_000,
+      refreshCooldownMs: 30_000,
+      now: () => t,
+      fetchJson: async () => (fetches++, doc),
+    });
     await store.keyFor('rsa-1', 'RS256');
     t = 40_000;
     await assert.rejects(store.keyFor('nope', 'RS256'), CredentialRejected);

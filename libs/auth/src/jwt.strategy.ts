@@ -21,10 +21,10 @@ export interface JwtAuthConfig {
  * Allowed algorithms follow from the configured key sources, and each algorithm is bound to one
  * source: an HS256 token is only ever checked against the configured secret, an RS/ES token only
  * against a JWKS key of the matching type. That closes algorithm confusion (an RS public key used as
- * an HMAC secret) and `alg: none` (never in the list).
+ * an HMAC secret) and `alg: none` (never in the list). With no key source at all the list is empty
+ * and every token is refused (API keys still work).
  */
 export function jwtStrategyOptions(config: JwtAuthConfig, keyStore?: JwksKeyStore): StrategyOptionsWithoutRequest {
-  if (!config.hs256Secret && !config.jwksUrl) throw new Error('JWT auth needs a JWKS URL or an HS256 secret');
   const jwks =
     keyStore ??
     (config.jwksUrl
@@ -61,13 +61,16 @@ export function jwtStrategyOptions(config: JwtAuthConfig, keyStore?: JwksKeyStor
 /** The passport-jwt strategy: full signature and claim verification, then claims → principal. */
 export class JwtStrategy extends PassportJwtStrategy {
   constructor(config: JwtAuthConfig, keyStore?: JwksKeyStore) {
-    super(jwtStrategyOptions(config, keyStore), (payload: Record<string, unknown>, done: (err: unknown, user?: Principal | false, info?: unknown) => void) => {
-      try {
-        done(null, principalFromClaims(payload));
-      } catch (err) {
-        done(null, false, err);
-      }
-    });
+    super(
+      jwtStrategyOptions(config, keyStore),
+      (payload: Record<string, unknown>, done: (err: unknown, user?: Principal | false, info?: unknown) => void) => {
+        try {
+          done(null, principalFromClaims(payload));
+        } catch (err) {
+          done(null, false, err);
+        }
+      },
+    );
   }
 
   /** Runs the strategy against one bearer token outside passport's middleware chain. */

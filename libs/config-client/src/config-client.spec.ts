@@ -5,17 +5,37 @@ import { CONFIG_SYNC_REVISION, CONFIG_SYNC_SNAPSHOT, ConfigClient, type ConfigCl
 import { ConfigState } from './config-state.js';
 
 const flag = (key: string, version: number, killed = false): FlagDefinition => ({
-  key, kind: 'boolean', variations: [false, true], offVariation: 0, enabled: true, killed, rules: [],
-  fallthrough: { variation: 1 }, version, updatedAt: '2026-11-26T00:00:00.000Z', updatedBy: 't',
+  key,
+  kind: 'boolean',
+  variations: [false, true],
+  offVariation: 0,
+  enabled: true,
+  killed,
+  rules: [],
+  fallthrough: { variation: 1 },
+  version,
+  updatedAt: '2026-11-26T00:00:00.000Z',
+  updatedBy: 't',
 });
 
 const tenant = (id: string, version: number, status: TenantRecord['status'] = 'active'): TenantRecord => ({
-  id, name: id, schema: `tenant_${id}`, tier: 'standard', status, features: [], limits: { requests_per_minute: 10, concurrent_contexts: 1 },
-  policyBootstrap: 'done', version, createdAt: '', updatedAt: '',
+  id,
+  name: id,
+  schema: `tenant_${id}`,
+  tier: 'standard',
+  status,
+  features: [],
+  limits: { requests_per_minute: 10, concurrent_contexts: 1 },
+  policyBootstrap: 'done',
+  version,
+  createdAt: '',
+  updatedAt: '',
 });
 
-const flagEvent = (revision: number, f: FlagDefinition): ConfigEvent =>
-  ({ subject: CONFIG_EVENT_SUBJECTS.flagChanged, data: { revision, operation: f.killed ? 'kill' : 'set', flag: f } });
+const flagEvent = (revision: number, f: FlagDefinition): ConfigEvent => ({
+  subject: CONFIG_EVENT_SUBJECTS.flagChanged,
+  data: { revision, operation: f.killed ? 'kill' : 'set', flag: f },
+});
 
 describe('ConfigState', () => {
   it('applies the next revision, ignores stale ones and reports gaps', () => {

@@ -14,13 +14,14 @@ import {
 } from '#contracts';
 import { ConfigState } from './config-state.js';
 import { evaluateFlag, notFound } from './flag-evaluator.js';
+import { resolveSecretRefs, type SecretResolver } from './secret-refs.js';
 
 /**
  * The two things the client needs from NATS. `natsConfigTransport` (./nats-transport.ts)
  * implements it on #messaging; tests of the client's logic can implement it in memory.
  */
 export interface ConfigClientTransport {
-  /** Request/reply to mcp-config (config.sync.*); rejects on an error reply or timeout. */
+  /** Request/reply to mcp-config (config.sync.*, config.entry.resolve); rejects on an error reply or timeout. */
   request<T>(subject: string, payload: object): Promise<T>;
   /** Subscribes to `events.config.>`; the handler gets each event's subject and CloudEvents `data`. */
   subscribeEvents(wildcard: string, handler: (event: ConfigEvent) => void): () => void;
@@ -58,6 +59,7 @@ export interface ConfigClientEvents {
 type Listener<K extends keyof ConfigClientEvents> = (data: ConfigClientEvents[K]) => void;
 
 export const CONFIG_SYNC_SNAPSHOT = 'config.sync.snapshot';
+export const CONFIG_ENTRY_RESOLVE = 'config.entry.resolve';
 export const CONFIG_SYNC_REVISION = 'config.sync.revision';
 
 /**
@@ -124,6 +126,19 @@ export class ConfigClient {
   variation<T extends JsonValue>(flagKey: string, context: EvaluationContext, fallback: T): T {
     const flag = this.state.flag(flagKey);
     return flag ? (evaluateFlag(flag, context).value as T) : fallback;
+  }
+
+  /**
+   * Reads a config entry for this app's own use with every secret reference resolved:
+   * `config://` by mcp-config (config.entry.resolve), the other schemes here by `resolvers`
+   * (e.g. `{ env: envSecretResolver(env) }`). The result holds secrets: do not log it.
+   */
+  async resolveEntry(
+    request: { key: string; environment: string; tenantId?: string },
+    resolvers: Partial<Record<string, SecretResolver>> = {},
+  ): Promise<JsonValue> {
+    const entry = await this.transport.request<{ value: JsonValue }>(CONFIG_ENTRY_RESOLVE, request);
+    return resolveSecretRefs(entry.value, resolvers);
   }
 
   /** The tenant as last published, or undefined when it does not exist. */

@@ -29,6 +29,13 @@ describe('bucketOf', () => {
     }
   });
 
+  it('never changes between releases (a changed hash would move users between buckets)', () => {
+    assert.deepEqual(
+      [bucketOf('new-ui', 'user-1'), bucketOf('new-ui', 'user-2'), bucketOf('checkout', 'tenant-123')],
+      [24.151, 64.677, 26.877],
+    );
+  });
+
   it('decorrelates flags for the same user', () => {
     let same = 0;
     for (let i = 0; i < 2000; i++) if (bucketOf('a', `u${i}`) < 50 === bucketOf('b', `u${i}`) < 50) same++;
@@ -38,7 +45,14 @@ describe('bucketOf', () => {
 
 describe('evaluateFlag', () => {
   it('serves the rollout share within 2 points on 10,000 users, stably', () => {
-    const f = flag({ fallthrough: { rollout: [{ variation: 1, weight: 30 }, { variation: 0, weight: 70 }] } });
+    const f = flag({
+      fallthrough: {
+        rollout: [
+          { variation: 1, weight: 30 },
+          { variation: 0, weight: 70 },
+        ],
+      },
+    });
     let on = 0;
     for (let i = 0; i < 10_000; i++) {
       const ctx = { userId: `user-${i}` };
@@ -50,7 +64,15 @@ describe('evaluateFlag', () => {
   });
 
   it('grows a rollout without moving users who were already in', () => {
-    const at = (w: number) => flag({ fallthrough: { rollout: [{ variation: 1, weight: w }, { variation: 0, weight: 100 - w }] } });
+    const at = (w: number) =>
+      flag({
+        fallthrough: {
+          rollout: [
+            { variation: 1, weight: w },
+            { variation: 0, weight: 100 - w },
+          ],
+        },
+      });
     for (let i = 0; i < 2000; i++) {
       const ctx = { userId: `u${i}` };
       if (evaluateFlag(at(10), ctx).value === true) assert.equal(evaluateFlag(at(40), ctx).value, true);
@@ -58,7 +80,10 @@ describe('evaluateFlag', () => {
   });
 
   it('kill switch overrides rules and enabled', () => {
-    const f = flag({ killed: true, rules: [{ id: 'all', clauses: [{ attribute: 'tenantId', op: 'in', values: ['t1'] }], serve: { variation: 1 } }] });
+    const f = flag({
+      killed: true,
+      rules: [{ id: 'all', clauses: [{ attribute: 'tenantId', op: 'in', values: ['t1'] }], serve: { variation: 1 } }],
+    });
     assert.deepEqual(evaluateFlag(f, { tenantId: 't1' }), { value: false, variation: 0, reason: 'KILLED' });
   });
 
@@ -71,11 +96,23 @@ describe('evaluateFlag', () => {
       kind: 'multivariate',
       variations: ['control', 'blue', 'green'],
       rules: [
-        { id: 'beta-eu', clauses: [{ attribute: 'tenantId', op: 'in', values: ['t1'] }, { attribute: 'region', op: 'in', values: ['eu'] }], serve: { variation: 1 } },
+        {
+          id: 'beta-eu',
+          clauses: [
+            { attribute: 'tenantId', op: 'in', values: ['t1'] },
+            { attribute: 'region', op: 'in', values: ['eu'] },
+          ],
+          serve: { variation: 1 },
+        },
         { id: 'beta', clauses: [{ attribute: 'tenantId', op: 'in', values: ['t1'] }], serve: { variation: 2 } },
       ],
     });
-    assert.deepEqual(evaluateFlag(f, { tenantId: 't1', attributes: { region: 'eu' } }), { value: 'blue', variation: 1, reason: 'RULE_MATCH', ruleId: 'beta-eu' });
+    assert.deepEqual(evaluateFlag(f, { tenantId: 't1', attributes: { region: 'eu' } }), {
+      value: 'blue',
+      variation: 1,
+      reason: 'RULE_MATCH',
+      ruleId: 'beta-eu',
+    });
     assert.equal(evaluateFlag(f, { tenantId: 't1', attributes: { region: 'us' } }).ruleId, 'beta');
     assert.equal(evaluateFlag(f, { tenantId: 't2' }).reason, 'FALLTHROUGH');
   });
@@ -88,10 +125,12 @@ describe('evaluateFlag', () => {
   });
 
   it('numeric and list attributes', () => {
-    const f = flag({ rules: [
-      { id: 'old', clauses: [{ attribute: 'age', op: 'gte', values: [30] }], serve: { variation: 1 } },
-      { id: 'grp', clauses: [{ attribute: 'groups', op: 'in', values: ['beta'] }], serve: { variation: 1 } },
-    ] });
+    const f = flag({
+      rules: [
+        { id: 'old', clauses: [{ attribute: 'age', op: 'gte', values: [30] }], serve: { variation: 1 } },
+        { id: 'grp', clauses: [{ attribute: 'groups', op: 'in', values: ['beta'] }], serve: { variation: 1 } },
+      ],
+    });
     assert.equal(evaluateFlag(f, { attributes: { age: 30 } }).ruleId, 'old');
     assert.equal(evaluateFlag(f, { attributes: { age: '30' } }).reason, 'FALLTHROUGH');
     assert.equal(evaluateFlag(f, { attributes: { groups: ['alpha', 'beta'] } }).ruleId, 'grp');
@@ -100,18 +139,36 @@ describe('evaluateFlag', () => {
 
 describe('flagDefinitionProblems', () => {
   it('accepts a valid flag', () => {
-    assert.deepEqual(flagDefinitionProblems(flag({ fallthrough: { rollout: [{ variation: 1, weight: 33.33 }, { variation: 0, weight: 66.67 }] } })), []);
+    assert.deepEqual(
+      flagDefinitionProblems(
+        flag({
+          fallthrough: {
+            rollout: [
+              { variation: 1, weight: 33.33 },
+              { variation: 0, weight: 66.67 },
+            ],
+          },
+        }),
+      ),
+      [],
+    );
   });
 
   it('names the failing paths', () => {
-    const problems = flagDefinitionProblems(flag({
-      variations: [true, false],
-      offVariation: 2,
-      rules: [{ id: 'a', clauses: [], serve: { variation: 5 } }, { id: 'a', clauses: [{ attribute: 'x', op: 'in', values: [1] }], serve: { variation: 0 } }],
-      fallthrough: { rollout: [{ variation: 1, weight: 30 }] },
-    }));
-    assert.deepEqual(problems.map((p) => p.split(':')[0]), [
-      '/variations', '/offVariation', '/rules/0/clauses', '/rules/0/serve/variation', '/rules/1/id', '/fallthrough/rollout',
-    ]);
+    const problems = flagDefinitionProblems(
+      flag({
+        variations: [true, false],
+        offVariation: 2,
+        rules: [
+          { id: 'a', clauses: [], serve: { variation: 5 } },
+          { id: 'a', clauses: [{ attribute: 'x', op: 'in', values: [1] }], serve: { variation: 0 } },
+        ],
+        fallthrough: { rollout: [{ variation: 1, weight: 30 }] },
+      }),
+    );
+    assert.deepEqual(
+      problems.map((p) => p.split(':')[0]),
+      ['/variations', '/offVariation', '/rules/0/clauses', '/rules/0/serve/variation', '/rules/1/id', '/fallthrough/rollout'],
+    );
   });
 });

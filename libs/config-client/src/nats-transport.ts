@@ -1,7 +1,7 @@
 import type { CloudEvent } from '#contracts';
-import { ConfigSyncRevision, ConfigSyncSnapshot, type ConfigEvent } from '#contracts';
+import { ConfigEntryResolve, ConfigSyncRevision, ConfigSyncSnapshot, type ConfigEvent, type EntryResolveRequest } from '#contracts';
 import { decodeJson, type NatsClient, type RpcClient } from '#messaging';
-import { CONFIG_SYNC_REVISION, CONFIG_SYNC_SNAPSHOT, type ConfigClientTransport } from './config-client.js';
+import { CONFIG_ENTRY_RESOLVE, CONFIG_SYNC_REVISION, CONFIG_SYNC_SNAPSHOT, type ConfigClientTransport } from './config-client.js';
 
 /**
  * ConfigClientTransport on the app's own NATS connection (#messaging): requests go through
@@ -13,6 +13,7 @@ export function natsConfigTransport(nats: NatsClient, rpc: RpcClient): ConfigCli
     request<T>(subject: string, payload: object): Promise<T> {
       if (subject === CONFIG_SYNC_SNAPSHOT) return rpc.request(ConfigSyncSnapshot, payload) as Promise<T>;
       if (subject === CONFIG_SYNC_REVISION) return rpc.request(ConfigSyncRevision, payload) as Promise<T>;
+      if (subject === CONFIG_ENTRY_RESOLVE) return rpc.request(ConfigEntryResolve, payload as EntryResolveRequest) as Promise<T>;
       return Promise.reject(new Error(`config client does not call ${subject}`));
     },
     subscribeEvents(wildcard, handler) {

@@ -35,6 +35,8 @@ export const tracingEnv = {
   OTEL_SDK_DISABLED: bool(false),
   OTEL_EXPORTER_OTLP_ENDPOINT: url('http://127.0.0.1:4318', ['http', 'https']),
   OTEL_SERVICE_NAMESPACE: str('mcp'),
+  /** How long finished spans wait to be exported in a batch (the SDK's default is 5 s). */
+  OTEL_BSP_SCHEDULE_DELAY: int(1_000, { min: 10, max: 60_000 }),
 } satisfies Schema;
 
 export type RuntimeEnv = EnvOf<typeof runtimeEnv>;

@@ -28,15 +28,42 @@ describe('resolveTenantAccess', () => {
   });
 
   it('answers each failure with its own code, in order', () => {
-    assert.equal(code(() => resolveTenantAccess(undefined, caller, lookup)), ErrorCode.TENANT_REQUIRED);
-    assert.equal(code(() => resolveTenantAccess('', caller, lookup)), ErrorCode.TENANT_REQUIRED);
-    assert.equal(code(() => resolveTenantAccess('acme;drop', caller, lookup)), ErrorCode.TENANT_INVALID);
-    assert.equal(code(() => resolveTenantAccess(['acme', 'globex'], caller, lookup)), ErrorCode.TENANT_INVALID);
-    assert.equal(code(() => resolveTenantAccess('initech', caller, lookup)), ErrorCode.TENANT_FORBIDDEN);
-    assert.equal(code(() => resolveTenantAccess('ghost', caller, lookup)), ErrorCode.TENANT_UNKNOWN);
-    assert.equal(code(() => resolveTenantAccess('gone', caller, lookup)), ErrorCode.TENANT_UNKNOWN);
-    assert.equal(code(() => resolveTenantAccess('frozen', caller, lookup)), ErrorCode.TENANT_SUSPENDED);
-    assert.equal(code(() => resolveTenantAccess('globex', caller, lookup, 'ml_inference')), ErrorCode.FEATURE_DISABLED);
+    assert.equal(
+      code(() => resolveTenantAccess(undefined, caller, lookup)),
+      ErrorCode.TENANT_REQUIRED,
+    );
+    assert.equal(
+      code(() => resolveTenantAccess('', caller, lookup)),
+      ErrorCode.TENANT_REQUIRED,
+    );
+    assert.equal(
+      code(() => resolveTenantAccess('acme;drop', caller, lookup)),
+      ErrorCode.TENANT_INVALID,
+    );
+    assert.equal(
+      code(() => resolveTenantAccess(['acme', 'globex'], caller, lookup)),
+      ErrorCode.TENANT_INVALID,
+    );
+    assert.equal(
+      code(() => resolveTenantAccess('initech', caller, lookup)),
+      ErrorCode.TENANT_FORBIDDEN,
+    );
+    assert.equal(
+      code(() => resolveTenantAccess('ghost', caller, lookup)),
+      ErrorCode.TENANT_UNKNOWN,
+    );
+    assert.equal(
+      code(() => resolveTenantAccess('gone', caller, lookup)),
+      ErrorCode.TENANT_UNKNOWN,
+    );
+    assert.equal(
+      code(() => resolveTenantAccess('frozen', caller, lookup)),
+      ErrorCode.TENANT_SUSPENDED,
+    );
+    assert.equal(
+      code(() => resolveTenantAccess('globex', caller, lookup, 'ml_inference')),
+      ErrorCode.FEATURE_DISABLED,
+    );
   });
 
   it('never looks up a tenant the caller may not act for', () => {

@@ -38,7 +38,9 @@ export function resolveTenantAccess<T extends TenantAccessInfo>(
     throw new DomainError(ErrorCode.TENANT_SUSPENDED, 'The tenant is suspended');
   }
   if (requiredFeature !== undefined && !tenant.features.includes(requiredFeature)) {
-    throw new DomainError(ErrorCode.FEATURE_DISABLED, `The tenant does not have the ${requiredFeature} feature`, { feature: requiredFeature });
+    throw new DomainError(ErrorCode.FEATURE_DISABLED, `The tenant does not have the ${requiredFeature} feature`, {
+      feature: requiredFeature,
+    });
   }
   return { tenantId, tenant };
 }

@@ -43,7 +43,7 @@ export async function startApp(app: AppName, env: Record<string, string>, option
   const port = await new Promise<number>((res, rej) => {
     const timer = setTimeout(
       () => rej(new Error(`${app} did not become ready in time:\n${output.slice(-4000)}`)),
-      options.timeoutMs ?? 30_000,
+      options.timeoutMs ?? 90_000,
     );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -83,7 +83,7 @@ export async function startApp(app: AppName, env: Record<string, string>, option
 export async function runAppToExit(
   app: AppName,
   env: Record<string, string>,
-  timeoutMs = 15_000,
+  timeoutMs = 60_000,
 ): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const child = spawn(process.execPath, [appEntry(app)], {
     cwd: ROOT,

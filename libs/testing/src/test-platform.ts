@@ -3,6 +3,9 @@ import { startApp, type AppProcess } from './app-process.js';
 import { testNamespace, type TestNamespace } from './namespace.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
+/** HS256 secret the gateway of a test platform accepts (development-only mechanism; 32+ chars). */
+export const TEST_HS256_SECRET = 'test-only-hs256-secret-0123456789abcdef';
+
 /**
  * One isolated test run on the real infrastructure: its own database, subject and key prefixes,
  * and any of the five apps booted through their real entry points sharing them.
@@ -27,6 +30,7 @@ export class TestPlatform {
       DATABASE_URL: this.database.url,
       NATS_SUBJECT_PREFIX: this.namespace.subjectPrefix,
       REDIS_KEY_PREFIX: this.namespace.redisKeyPrefix,
+      AUTH_HS256_SECRET: TEST_HS256_SECRET,
       ...overrides,
     };
   }

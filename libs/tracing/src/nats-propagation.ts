@@ -22,12 +22,15 @@ export function extractTraceContext(headers: HeaderCarrier | undefined): Context
   return propagation.extract(context.active(), headers, getter);
 }
 
-const tracer = trace.getTracer('mcp-messaging');
+// Looked up per call, not once at import: this module is imported before the SDK starts (and before
+// the instrumentation hook, so possibly through another instance of the API module), and a tracer taken
+// then stays a no-op forever, which silently dropped every NATS span.
+const tracer = () => trace.getTracer('mcp-messaging');
 
 /** Runs `fn` in a span that continues the trace carried by incoming NATS headers. */
 export async function inConsumerSpan<T>(subject: string, headers: HeaderCarrier | undefined, fn: (span: Span) => Promise<T>): Promise<T> {
   const parent = extractTraceContext(headers);
-  return tracer.startActiveSpan(
+  return tracer().startActiveSpan(
     `${subject} process`,
     {
       kind: SpanKind.SERVER,
@@ -49,7 +52,7 @@ export async function inConsumerSpan<T>(subject: string, headers: HeaderCarrier 
 
 /** Runs `fn` in a client span for an outgoing request; `fn` receives the context to inject. */
 export async function inProducerSpan<T>(subject: string, fn: (ctx: Context, span: Span) => Promise<T>): Promise<T> {
-  return tracer.startActiveSpan(
+  return tracer().startActiveSpan(
     `${subject} send`,
     {
       kind: SpanKind.CLIENT,

@@ -13,16 +13,30 @@ export async function startTracing(serviceName: string, options: { ignorePaths?:
   if (env.OTEL_SDK_DISABLED || started) return;
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
 
-  const [{ NodeSDK }, { getNodeAutoInstrumentations }, { OTLPTraceExporter }, { resourceFromAttributes }] = await Promise.all([
+  const [
+    { NodeSDK },
+    { BatchSpanProcessor },
+    { getNodeAutoInstrumentations },
+    { OTLPTraceExporter },
+    { resourceFromAttributes },
+    { TenantSpanProcessor },
+  ] = await Promise.all([
     import('@opentelemetry/sdk-node'),
+    import('@opentelemetry/sdk-trace-base'),
     import('@opentelemetry/auto-instrumentations-node'),
     import('@opentelemetry/exporter-trace-otlp-http'),
     import('@opentelemetry/resources'),
+    import('./tenant-span-processor.js'),
   ]);
   const ignored = ['/health', '/metrics', ...(options.ignorePaths ?? [])];
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': serviceName, 'service.namespace': env.OTEL_SERVICE_NAMESPACE }),
-    traceExporter: new OTLPTraceExporter({ url: `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` }),
+    spanProcessors: [
+      new TenantSpanProcessor(),
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` }), {
+        scheduledDelayMillis: env.OTEL_BSP_SCHEDULE_DELAY,
+      }),
+    ],
     instrumentations: [
       getNodeAutoInstrumentations({
         // File system, DNS and socket spans are noise at this level and cost CPU on every request.

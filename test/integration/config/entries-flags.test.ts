@@ -35,7 +35,12 @@ describe('config entries and feature flags on real Postgres and NATS', () => {
 
   it('refuses a schema-invalid write with the failing paths', async () => {
     await ok(nats, 'config.schema.set', { key: scope.key, schema, actor: 'alice' });
-    const error = await fails(nats, 'config.entry.set', { ...scope, value: { timeoutMs: 0, retries: 9, extra: true }, expectedVersion: 0, actor: 'alice' });
+    const error = await fails(nats, 'config.entry.set', {
+      ...scope,
+      value: { timeoutMs: 0, retries: 9, extra: true },
+      expectedVersion: 0,
+      actor: 'alice',
+    });
     assert.equal(error.code, 'VALIDATION_FAILED');
     const paths = (error.details!['violations'] as Array<{ path: string }>).map((v) => v.path).sort();
     assert.deepEqual(paths, ['/extra', '/retries', '/timeoutMs']);
@@ -44,7 +49,13 @@ describe('config entries and feature flags on real Postgres and NATS', () => {
 
   it('versions every write; a stale write is a 409 VERSION_CONFLICT; rollback restores the exact value', async () => {
     const v1Value = { timeoutMs: 1500, retries: 2 };
-    const v1 = await ok<EntryView>(nats, 'config.entry.set', { ...scope, value: v1Value, expectedVersion: 0, actor: 'alice', reason: 'initial' });
+    const v1 = await ok<EntryView>(nats, 'config.entry.set', {
+      ...scope,
+      value: v1Value,
+      expectedVersion: 0,
+      actor: 'alice',
+      reason: 'initial',
+    });
     assert.equal(v1.version, 1);
     const v2 = await ok<EntryView>(nats, 'config.entry.set', { ...scope, value: { timeoutMs: 3000 }, expectedVersion: 1, actor: 'bob' });
     assert.equal(v2.version, 2);
@@ -54,7 +65,11 @@ describe('config entries and feature flags on real Postgres and NATS', () => {
     assert.equal(stale.details!['currentVersion'], 2);
 
     // Both replicas race on the same expected version: exactly one wins.
-    const race = await Promise.all([1, 2, 3, 4].map((i) => nats.request('config.entry.set', { ...scope, value: { timeoutMs: 100 * i }, expectedVersion: 2, actor: `racer${i}` })));
+    const race = await Promise.all(
+      [1, 2, 3, 4].map((i) =>
+        nats.request('config.entry.set', { ...scope, value: { timeoutMs: 100 * i }, expectedVersion: 2, actor: `racer${i}` }),
+      ),
+    );
     assert.equal(race.filter((r) => 'data' in r).length, 1);
     assert.ok(race.filter((r) => 'error' in r).every((r) => 'error' in r && r.error.code === 'VERSION_CONFLICT'));
 
@@ -65,8 +80,19 @@ describe('config entries and feature flags on real Postgres and NATS', () => {
     assert.deepEqual((await ok<EntryGetReply>(nats, 'config.entry.get', { ...scope, version: 2 })).value, { timeoutMs: 3000 });
 
     const history = await ok<EntryHistoryReply>(nats, 'config.entry.history', scope);
-    assert.deepEqual(history.versions.map((v) => [v.version, v.operation]), [[4, 'rollback'], [3, 'set'], [2, 'set'], [1, 'set']]);
-    assert.deepEqual(history.versions[2]!.diff, [{ op: 'remove', path: '/retries' }, { op: 'replace', path: '/timeoutMs', value: 3000 }]);
+    assert.deepEqual(
+      history.versions.map((v) => [v.version, v.operation]),
+      [
+        [4, 'rollback'],
+        [3, 'set'],
+        [2, 'set'],
+        [1, 'set'],
+      ],
+    );
+    assert.deepEqual(history.versions[2]!.diff, [
+      { op: 'remove', path: '/retries' },
+      { op: 'replace', path: '/timeoutMs', value: 3000 },
+    ]);
     assert.equal(history.versions[3]!.actor, 'alice');
     assert.equal(history.versions[3]!.reason, 'initial');
   });
@@ -74,9 +100,19 @@ describe('config entries and feature flags on real Postgres and NATS', () => {
   it('resolves tenant over environment over default', async () => {
     await ok(nats, 'config.tenant.onboard', { tenantId: 'acme', name: 'Acme', actor: 'ops' });
     await ok(nats, 'config.entry.set', { key: 'ui.theme', environment: '*', value: 'light', expectedVersion: 0, actor: 'a' });
-    assert.equal((await ok<EntryGetReply>(nats, 'config.entry.get', { key: 'ui.theme', environment: 'prod', tenantId: 'acme' })).resolvedFrom, 'default');
+    assert.equal(
+      (await ok<EntryGetReply>(nats, 'config.entry.get', { key: 'ui.theme', environment: 'prod', tenantId: 'acme' })).resolvedFrom,
+      'default',
+    );
     await ok(nats, 'config.entry.set', { key: 'ui.theme', environment: 'prod', value: 'dark', expectedVersion: 0, actor: 'a' });
-    await ok(nats, 'config.entry.set', { key: 'ui.theme', environment: 'prod', tenantId: 'acme', value: 'acme-red', expectedVersion: 0, actor: 'a' });
+    await ok(nats, 'config.entry.set', {
+      key: 'ui.theme',
+      environment: 'prod',
+      tenantId: 'acme',
+      value: 'acme-red',
+      expectedVersion: 0,
+      actor: 'a',
+    });
     const forAcme = await ok<EntryGetReply>(nats, 'config.entry.get', { key: 'ui.theme', environment: 'prod', tenantId: 'acme' });
     assert.deepEqual([forAcme.value, forAcme.resolvedFrom], ['acme-red', 'tenant']);
     const forProd = await ok<EntryGetReply>(nats, 'config.entry.get', { key: 'ui.theme', environment: 'prod' });
@@ -93,17 +129,33 @@ describe('config entries and feature flags on real Postgres and NATS', () => {
     offVariation: 0,
     enabled: true,
     rules: [{ id: 'beta-tenant', clauses: [{ attribute: 'tenantId', op: 'in', values: ['beta'] }], serve: { variation: 1 } }],
-    fallthrough: { rollout: [{ variation: 1, weight: 30 }, { variation: 0, weight: 70 }] },
+    fallthrough: {
+      rollout: [
+        { variation: 1, weight: 30 },
+        { variation: 0, weight: 70 },
+      ],
+    },
   };
 
   it('refuses an inconsistent flag with paths', async () => {
     const error = await fails(nats, 'config.flag.set', {
-      flag: { ...rollout, fallthrough: { rollout: [{ variation: 1, weight: 30 }, { variation: 3, weight: 60 }] } },
+      flag: {
+        ...rollout,
+        fallthrough: {
+          rollout: [
+            { variation: 1, weight: 30 },
+            { variation: 3, weight: 60 },
+          ],
+        },
+      },
       expectedVersion: 0,
       actor: 'alice',
     });
     assert.equal(error.code, 'VALIDATION_FAILED');
-    assert.deepEqual((error.details!['violations'] as Array<{ path: string }>).map((v) => v.path), ['/flag/fallthrough/rollout/1/variation', '/flag/fallthrough/rollout']);
+    assert.deepEqual(
+      (error.details!['violations'] as Array<{ path: string }>).map((v) => v.path),
+      ['/flag/fallthrough/rollout/1/variation', '/flag/fallthrough/rollout'],
+    );
   });
 
   it('a 30% rollout lands on 30% ± 2% of 10,000 users in another app, each user stable', async () => {
@@ -127,7 +179,12 @@ describe('config entries and feature flags on real Postgres and NATS', () => {
   it('the kill switch reaches a second running app within 1 s', async () => {
     assert.equal(remote.client.isEnabled('new-checkout', { tenantId: 'beta', userId: 'u' }), true);
     const sent = performance.now();
-    const killed = await ok<FlagDefinition>(nats, 'config.flag.kill', { key: 'new-checkout', killed: true, actor: 'oncall', reason: 'incident' });
+    const killed = await ok<FlagDefinition>(nats, 'config.flag.kill', {
+      key: 'new-checkout',
+      killed: true,
+      actor: 'oncall',
+      reason: 'incident',
+    });
     assert.equal(killed.killed, true);
     while (remote.client.isEnabled('new-checkout', { tenantId: 'beta', userId: 'u' })) {
       assert.ok(performance.now() - sent < 1_000, 'kill switch did not propagate within 1 s');

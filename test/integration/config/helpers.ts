@@ -20,8 +20,15 @@ export async function fails(nats: NatsTestClient, subject: string, payload: unkn
 }
 
 /** A #config-client as another app would run it: own NATS connection, same subject prefix. */
-export async function startConfigClient(subjectPrefix: string): Promise<{ client: ConfigClient; close(): Promise<void> }> {
-  const nats = await NatsClient.connect({ url: 'nats://127.0.0.1:4222', name: `config-client-test:${randomUUID().slice(0, 8)}`, subjectPrefix });
+export async function startConfigClient(
+  subjectPrefix: string,
+  url = 'nats://127.0.0.1:4222',
+): Promise<{ client: ConfigClient; close(): Promise<void> }> {
+  const nats = await NatsClient.connect({
+    url,
+    name: `config-client-test:${randomUUID().slice(0, 8)}`,
+    subjectPrefix,
+  });
   const client = new ConfigClient(natsConfigTransport(nats, new RpcClient(nats, 5_000)), { revisionCheckMs: 60_000 });
   await client.start();
   return {

@@ -1,7 +1,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import type { ApiKeyCreateReply, ApiKeyListReply, ApiKeyVerifyReply, TenantDeleteReply, TenantExportReply, TenantImportReply, TenantRecord } from '#contracts';
+import type {
+  ApiKeyCreateReply,
+  ApiKeyListReply,
+  ApiKeyVerifyReply,
+  TenantDeleteReply,
+  TenantExportReply,
+  TenantImportReply,
+  TenantRecord,
+} from '#contracts';
 import type { ConfigClient } from '#config-client';
 import { eventually, NatsTestClient, TestPlatform, type AppProcess } from '#testing';
 import { fails, ok, startConfigClient } from './helpers.js';
@@ -35,10 +43,13 @@ describe('tenants and API keys on real Postgres and NATS', () => {
   it('loading the seed routing.yaml onboards its two tenants with schemas and tables', async () => {
     const yaml = await readFile(new URL('../../../../apps/mcp-config/seed/tenant-routing-config.yaml', import.meta.url), 'utf8');
     const result = await ok<TenantImportReply>(nats, 'config.tenant.import', { yaml, actor: 'ops' });
-    assert.deepEqual(result.created.map((t) => [t.id, t.name, t.schema, t.limits.requests_per_minute, t.status]), [
-      ['tenant-123', 'Acme Corp', 'tenant_123', 1000, 'active'],
-      ['tenant-456', 'Beta Inc', 'tenant_456', 500, 'active'],
-    ]);
+    assert.deepEqual(
+      result.created.map((t) => [t.id, t.name, t.schema, t.limits.requests_per_minute, t.status]),
+      [
+        ['tenant-123', 'Acme Corp', 'tenant_123', 1000, 'active'],
+        ['tenant-456', 'Beta Inc', 'tenant_456', 500, 'active'],
+      ],
+    );
     assert.deepEqual(result.created[0]!.features, ['ml_inference', 'advanced_analytics']);
     for (const schema of ['tenant_123', 'tenant_456']) {
       assert.deepEqual(await tablesOf(platform, schema), ['context_events', 'contexts', 'schema_migrations', 'settings']);
@@ -52,10 +63,31 @@ describe('tenants and API keys on real Postgres and NATS', () => {
     const tenant = await ok<TenantRecord>(nats, 'config.tenant.get', { tenantId: 'tenant-123' });
     assert.equal(tenant.policyBootstrap, 'pending');
     const attempts = async () =>
-      (await platform.database.query<{ n: number; e: string }>(`SELECT policy_bootstrap_attempts AS n, policy_bootstrap_error AS e FROM config.tenants WHERE id = 'tenant-123'`)).rows[0]!;
+      (
+        await platform.database.query<{ n: number; e: string }>(
+          `SELECT policy_bootstrap_attempts AS n, policy_bootstrap_error AS e FROM config.tenants WHERE id = 'tenant-123'`,
+        )
+      ).rows[0]!;
     const before = (await attempts()).n;
     await eventually(async () => (await attempts()).n >= before + 2, 5_000);
     assert.match((await attempts()).e, /SERVICE_UNAVAILABLE|UPSTREAM_TIMEOUT/);
+  });
+
+  it('once mcp-policy-proxy runs, pending bootstraps complete and new tenants get their policies at onboarding', async () => {
+    await platform.start('mcp-policy-proxy');
+    await eventually(
+      async () => (await ok<TenantRecord>(nats, 'config.tenant.get', { tenantId: 'tenant-123' })).policyBootstrap === 'done',
+      10_000,
+      100,
+    );
+    await eventually(() => remote.client.tenant('tenant-456')?.policyBootstrap === 'done', 10_000, 100);
+    const fresh = await ok<TenantRecord>(nats, 'config.tenant.onboard', {
+      tenantId: 'gamma',
+      name: 'Gamma',
+      tier: 'premium',
+      actor: 'ops',
+    });
+    assert.deepEqual([fresh.policyBootstrap, fresh.schema], ['done', 'tenant_gamma']);
   });
 
   it('refuses invalid ids and schemas before touching the database', async () => {
@@ -66,19 +98,30 @@ describe('tenants and API keys on real Postgres and NATS', () => {
     assert.equal(mismatch.code, 'VALIDATION_FAILED');
     assert.equal((await fails(nats, 'config.tenant.onboard', { tenantId: 'tenant-123', name: 'dup', actor: 'ops' })).code, 'CONFLICT');
     const { rows } = await platform.database.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant_%' ORDER BY 1`);
-    assert.deepEqual(rows.map((r) => r['nspname']), ['tenant_123', 'tenant_456']);
+    assert.deepEqual(
+      rows.map((r) => r['nspname']),
+      ['tenant_123', 'tenant_456', 'tenant_gamma'],
+    );
   });
 
   let key: ApiKeyCreateReply;
 
   it('issues an API key once, stores only its keyed hash and lists it without secrets', async () => {
-    key = await ok<ApiKeyCreateReply>(nats, 'config.apikey.create', { tenantId: 'tenant-123', name: 'ci', roles: ['tools:call', 'viewer'], actor: 'ops' });
+    key = await ok<ApiKeyCreateReply>(nats, 'config.apikey.create', {
+      tenantId: 'tenant-123',
+      name: 'ci',
+      roles: ['tools:call', 'viewer'],
+      actor: 'ops',
+    });
     assert.match(key.key, /^mcpk_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{32}$/);
     const { rows } = await platform.database.query(`SELECT * FROM config.api_keys`);
     assert.equal(rows.length, 1);
     assert.ok(!JSON.stringify(rows).includes(key.key.split('_')[2]!));
     const listed = await ok<ApiKeyListReply>(nats, 'config.apikey.list', { tenantId: 'tenant-123' });
-    assert.deepEqual(listed.keys.map((k) => [k.keyId, k.prefix, k.revokedAt]), [[key.keyId, key.prefix, null]]);
+    assert.deepEqual(
+      listed.keys.map((k) => [k.keyId, k.prefix, k.revokedAt]),
+      [[key.keyId, key.prefix, null]],
+    );
     assert.ok(!JSON.stringify(listed).includes(key.key));
     const verified = await ok<ApiKeyVerifyReply>(nats, 'config.apikey.verify', { key: key.key });
     assert.deepEqual([verified.tenantId, verified.roles, verified.tenantStatus], ['tenant-123', ['tools:call', 'viewer'], 'active']);
@@ -112,14 +155,30 @@ describe('tenants and API keys on real Postgres and NATS', () => {
 
   it('deletes a tenant; the schema is dropped only with confirmation after an export', async () => {
     await platform.database.query(`INSERT INTO tenant_456.contexts (id, user_id, data) VALUES (gen_random_uuid(), 'user-789', '{"a":1}')`);
-    const second = await ok<ApiKeyCreateReply>(nats, 'config.apikey.create', { tenantId: 'tenant-456', name: 'bot', roles: ['viewer'], actor: 'ops' });
-    assert.equal((await fails(nats, 'config.tenant.delete', { tenantId: 'tenant-456', dropSchema: true, actor: 'ops' })).code, 'VALIDATION_FAILED');
-    assert.equal((await fails(nats, 'config.tenant.delete', { tenantId: 'tenant-456', dropSchema: true, confirm: 'tenant-456', actor: 'ops' })).code, 'CONFLICT');
+    const second = await ok<ApiKeyCreateReply>(nats, 'config.apikey.create', {
+      tenantId: 'tenant-456',
+      name: 'bot',
+      roles: ['viewer'],
+      actor: 'ops',
+    });
+    assert.equal(
+      (await fails(nats, 'config.tenant.delete', { tenantId: 'tenant-456', dropSchema: true, actor: 'ops' })).code,
+      'VALIDATION_FAILED',
+    );
+    assert.equal(
+      (await fails(nats, 'config.tenant.delete', { tenantId: 'tenant-456', dropSchema: true, confirm: 'tenant-456', actor: 'ops' })).code,
+      'CONFLICT',
+    );
     const exported = await ok<TenantExportReply>(nats, 'config.tenant.export', { tenantId: 'tenant-456', actor: 'ops' });
     assert.equal(exported.tables['contexts']!.length, 1);
     assert.equal(exported.apiKeys[0]!.keyId, second.keyId);
     assert.ok(!JSON.stringify(exported).includes(second.key));
-    const deleted = await ok<TenantDeleteReply>(nats, 'config.tenant.delete', { tenantId: 'tenant-456', dropSchema: true, confirm: 'tenant-456', actor: 'ops' });
+    const deleted = await ok<TenantDeleteReply>(nats, 'config.tenant.delete', {
+      tenantId: 'tenant-456',
+      dropSchema: true,
+      confirm: 'tenant-456',
+      actor: 'ops',
+    });
     assert.deepEqual([deleted.schemaDropped, deleted.tenant.status], [true, 'deleted']);
     assert.deepEqual(await tablesOf(platform, 'tenant_456'), []);
     assert.equal((await fails(nats, 'config.apikey.verify', { key: second.key })).code, 'UNAUTHENTICATED');

@@ -1,7 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { createServer as createTcpServer } from 'node:net';
-import { resolve } from 'node:path';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, SignJWT } from 'jose';
@@ -37,7 +34,11 @@ export class TestIdentityProvider {
     await new Promise((r) => this.server.close(r));
   }
 
-  sign(alg: 'RS256' | 'ES256', claims: Record<string, unknown>, opts: { aud?: string; exp?: number | string; kid?: string } = {}): Promise<string> {
+  sign(
+    alg: 'RS256' | 'ES256',
+    claims: Record<string, unknown>,
+    opts: { aud?: string; exp?: number | string; kid?: string } = {},
+  ): Promise<string> {
     const key: KeyObject = alg === 'RS256' ? this.rsa.privateKey : this.ec.privateKey;
     return new SignJWT(claims)
       .setProtectedHeader({ alg, kid: opts.kid ?? (alg === 'RS256' ? 'rsa-1' : 'ec-1') })
@@ -83,46 +84,4 @@ export async function onboard(nats: NatsTestClient, tenantId: string, features: 
 
 export function auth(token: string, tenant?: string, extra: Record<string, string> = {}): Record<string, string> {
   return { authorization: `Bearer ${token}`, ...(tenant ? { 'x-tenant-id': tenant } : {}), ...extra };
-}
-
-export interface Upstream {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** `@modelcontextprotocol/server-everything` over Streamable HTTP: a real upstream with every primitive. */
-export async function startEverything(): Promise<Upstream> {
-  const port = await new Promise<number>((res, rej) => {
-    const s = createTcpServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as AddressInfo).port;
-      s.close(() => res(p));
-    });
-  });
-  const entry = resolve(import.meta.dirname, '../../../../node_modules/@modelcontextprotocol/server-everything/dist/index.js');
-  const child = spawn(process.execPath, [entry, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  await new Promise<void>((res, rej) => {
-    let out = '';
-    const timer = setTimeout(() => rej(new Error(`server-everything did not start:\n${out}`)), 20_000);
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      if (out.includes(`${port}`)) {
-        clearTimeout(timer);
-        res();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-  });
-  return {
-    url: `http://127.0.0.1:${port}/mcp`,
-    child,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }

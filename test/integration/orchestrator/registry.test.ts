@@ -25,10 +25,18 @@ describe('orchestrator tool registry (real MCP upstreams)', () => {
   });
 
   it('registering server-everything (global, platform-admin) lists its tools, resources and prompts to every tenant', async () => {
-    const denied = await fails(nats, 'orchestrator.server.register', { ...as('acme'), scope: 'global', server: 'everything', url: everything.url });
+    const denied = await fails(nats, 'orchestrator.server.register', {
+      ...as('acme'),
+      scope: 'global',
+      server: 'everything',
+      url: everything.url,
+    });
     assert.equal(denied.code, 'FORBIDDEN');
     const info = await ok<ServerInfo>(nats, 'orchestrator.server.register', {
-      ...as('acme', 'root', ['platform-admin']), scope: 'global', server: 'everything', url: everything.url,
+      ...as('acme', 'root', ['platform-admin']),
+      scope: 'global',
+      server: 'everything',
+      url: everything.url,
     });
     assert.equal(info.scope, 'global');
     const names = info.tools.map((t) => t.name);
@@ -39,9 +47,19 @@ describe('orchestrator tool registry (real MCP upstreams)', () => {
     const tools = await ok<{ items: ToolInfo[] }>(nats, 'orchestrator.tool.list', as('globex'));
     assert.ok(tools.items.some((t) => t.qualifiedName === 'everything__echo' && t.scope === 'global'));
 
-    const echoed = await ok<ToolCallReply>(nats, 'orchestrator.tool.call', { ...as('globex'), server: 'everything', tool: 'echo', arguments: { message: 'hi' } });
+    const echoed = await ok<ToolCallReply>(nats, 'orchestrator.tool.call', {
+      ...as('globex'),
+      server: 'everything',
+      tool: 'echo',
+      arguments: { message: 'hi' },
+    });
     assert.match(JSON.stringify(echoed.result.content), /hi/);
-    const sum = await ok<ToolCallReply>(nats, 'orchestrator.tool.call', { ...as('globex'), server: 'everything', tool: 'get-sum', arguments: { a: 2, b: 3 } });
+    const sum = await ok<ToolCallReply>(nats, 'orchestrator.tool.call', {
+      ...as('globex'),
+      server: 'everything',
+      tool: 'get-sum',
+      arguments: { a: 2, b: 3 },
+    });
     assert.match(JSON.stringify(sum.result.content), /5/);
   });
 
@@ -52,11 +70,15 @@ describe('orchestrator tool registry (real MCP upstreams)', () => {
     await ok(nats, 'orchestrator.tool.call', { ...as('acme'), server: 'counter', tool: 'add', arguments: { a: 1, b: 2 } });
 
     await mutateCounter(counter); // upstream changes `add` and notifies its sessions (tools/list_changed)
-    const changed = await eventually(async () => {
-      const list = await ok<{ items: ToolInfo[] }>(nats, 'orchestrator.tool.list', { ...as('acme'), includeQuarantined: true });
-      const add = list.items.find((t) => t.server === 'counter' && t.name === 'add');
-      return add && add.version === 2 ? add : undefined;
-    }, 10_000, 100);
+    const changed = await eventually(
+      async () => {
+        const list = await ok<{ items: ToolInfo[] }>(nats, 'orchestrator.tool.list', { ...as('acme'), includeQuarantined: true });
+        const add = list.items.find((t) => t.server === 'counter' && t.name === 'add');
+        return add && add.version === 2 ? add : undefined;
+      },
+      10_000,
+      100,
+    );
     assert.equal(changed.status, 'quarantined');
     assert.notEqual(changed.hash, add1.hash);
     assert.match(changed.description ?? '', /revision 1/);
@@ -64,7 +86,12 @@ describe('orchestrator tool registry (real MCP upstreams)', () => {
     const visible = await ok<{ items: ToolInfo[] }>(nats, 'orchestrator.tool.list', as('acme'));
     assert.ok(!visible.items.some((t) => t.server === 'counter' && t.name === 'add'), 'quarantined tool must not be listed as callable');
     const before = (await counterStats(counter)).executions;
-    const refused = await fails(nats, 'orchestrator.tool.call', { ...as('acme'), server: 'counter', tool: 'add', arguments: { a: 1, b: 2 } });
+    const refused = await fails(nats, 'orchestrator.tool.call', {
+      ...as('acme'),
+      server: 'counter',
+      tool: 'add',
+      arguments: { a: 1, b: 2 },
+    });
     assert.equal(refused.code, 'FORBIDDEN');
     assert.equal(refused.details?.reason, 'quarantined');
     assert.deepEqual((await counterStats(counter)).executions, before, 'a quarantined tool must not reach the upstream');
@@ -72,7 +99,12 @@ describe('orchestrator tool registry (real MCP upstreams)', () => {
     const approved = await ok<ToolInfo>(nats, 'orchestrator.server.approve', { ...as('acme'), server: 'counter', tool: 'add', version: 2 });
     assert.equal(approved.status, 'active');
     assert.equal(approved.approvedBy, 'user@acme');
-    const res = await ok<ToolCallReply>(nats, 'orchestrator.tool.call', { ...as('acme'), server: 'counter', tool: 'add', arguments: { a: 4, b: 5 } });
+    const res = await ok<ToolCallReply>(nats, 'orchestrator.tool.call', {
+      ...as('acme'),
+      server: 'counter',
+      tool: 'add',
+      arguments: { a: 4, b: 5 },
+    });
     assert.deepEqual(res.result.structuredContent, { sum: 9 });
     assert.equal(res.version, 2);
   });
@@ -89,7 +121,10 @@ describe('orchestrator tool registry (real MCP upstreams)', () => {
   });
 
   it('usage is recorded per tenant, tool and day', async () => {
-    const usage = await ok<{ items: { subject: string; calls: number; errors: number }[] }>(nats, 'orchestrator.usage.get', { ...as('acme'), kind: 'tool' });
+    const usage = await ok<{ items: { subject: string; calls: number; errors: number }[] }>(nats, 'orchestrator.usage.get', {
+      ...as('acme'),
+      kind: 'tool',
+    });
     const add = usage.items.find((u) => u.subject === 'counter/add');
     assert.ok(add && add.calls >= 2, JSON.stringify(usage.items));
     const globexUsage = await ok<{ items: { subject: string }[] }>(nats, 'orchestrator.usage.get', { ...as('globex'), kind: 'tool' });

@@ -11,12 +11,21 @@ import {
   TenantBootstrap,
   type DecisionEvaluateRequest,
 } from '#contracts';
+import { createAppDataSource } from '#database';
+import { processEnvironment } from '#env';
 import { eventually, NatsTestClient, TestPlatform } from '#testing';
+import { DecisionLogStore } from '../../../apps/mcp-policy-proxy/src/audit/decision-log-store.js';
+import { policyDataSourceSpec } from '../../../apps/mcp-policy-proxy/src/database/data-source.js';
 import { call, callFails } from './helpers.js';
 
 type Who = { id?: string; roles?: string[]; tenants?: string[]; attributes?: Record<string, unknown> };
 const ask = (who: Who, tenantId: string, action: string, type: string, context: Record<string, unknown> = {}): DecisionEvaluateRequest => ({
-  subject: { id: who.id ?? 'alice', roles: who.roles ?? [], tenants: who.tenants ?? [], ...(who.attributes ? { attributes: who.attributes } : {}) },
+  subject: {
+    id: who.id ?? 'alice',
+    roles: who.roles ?? [],
+    tenants: who.tenants ?? [],
+    ...(who.attributes ? { attributes: who.attributes } : {}),
+  },
   tenantId,
   resource: { type, id: 'r-1' },
   action,
@@ -31,7 +40,10 @@ describe('mcp-policy-proxy decisions on real Postgres and NATS', () => {
 
   before(async () => {
     platform = await TestPlatform.create();
-    await platform.start('mcp-policy-proxy', { POLICY_DECISION_LOG_FLUSH_MS: '50', POLICY_DECISION_LOG_MASK: 'subject.attributes.email,resource.attributes.*' });
+    await platform.start('mcp-policy-proxy', {
+      POLICY_DECISION_LOG_FLUSH_MS: '50',
+      POLICY_DECISION_LOG_MASK: 'subject.attributes.email,resource.attributes.*',
+    });
     url = platform.app('mcp-policy-proxy').url;
     nats = await NatsTestClient.connect(platform.namespace.subjectPrefix);
     for (const tenantId of ['acme', 'globex']) {
@@ -58,14 +70,23 @@ describe('mcp-policy-proxy decisions on real Postgres and NATS', () => {
     });
 
     it('a user may not do anything else', async () => {
-      for (const [action, type] of [['POST', 'context'], ['DELETE', 'context'], ['GET', 'workflow'], ['tools.call', 'tool']]) {
+      for (const [action, type] of [
+        ['POST', 'context'],
+        ['DELETE', 'context'],
+        ['GET', 'workflow'],
+        ['tools.call', 'tool'],
+      ]) {
         const d = await decide(ask(member, 'acme', action!, type!));
         assert.deepEqual([d.allow, d.reason], [false, 'no_matching_rule'], `${action} ${type}`);
       }
     });
 
     it('an admin may do anything in the tenant', async () => {
-      for (const [action, type] of [['POST', 'context'], ['DELETE', 'workflow'], ['tools.call', 'tool']]) {
+      for (const [action, type] of [
+        ['POST', 'context'],
+        ['DELETE', 'workflow'],
+        ['tools.call', 'tool'],
+      ]) {
         const d = await decide(ask(admin, 'acme', action!, type!));
         assert.deepEqual([d.allow, d.matchedRule], [true, 'acme.admin-all']);
       }
@@ -79,7 +100,9 @@ describe('mcp-policy-proxy decisions on real Postgres and NATS', () => {
     });
 
     it('only the platform break-glass role passes a suspension', async () => {
-      const d = await decide(ask({ id: 'oncall', roles: ['platform-break-glass'] }, 'acme', 'DELETE', 'context', { tenantStatus: 'suspended' }));
+      const d = await decide(
+        ask({ id: 'oncall', roles: ['platform-break-glass'] }, 'acme', 'DELETE', 'context', { tenantStatus: 'suspended' }),
+      );
       assert.deepEqual([d.allow, d.reason, d.matchedRule], [true, 'break_glass', 'platform.break-glass']);
     });
   });
@@ -106,7 +129,16 @@ describe('mcp-policy-proxy decisions on real Postgres and NATS', () => {
     assert.equal(before.allow, true);
     await call(nats, RuleAdd, {
       actor: 'alice',
-      rule: { id: 'acme.no-tools-for-basic', domain: 'acme', subject: '*', resource: 'tool', action: 'tools.call', condition: 'r.ctx.tenantTier == "basic"', effect: 'deny', reason: 'tier_too_low' },
+      rule: {
+        id: 'acme.no-tools-for-basic',
+        domain: 'acme',
+        subject: '*',
+        resource: 'tool',
+        action: 'tools.call',
+        condition: 'r.ctx.tenantTier == "basic"',
+        effect: 'deny',
+        reason: 'tier_too_low',
+      },
     });
     const denied = await decide(ask({ roles: ['admin'], tenants: ['acme'] }, 'acme', 'tools.call', 'tool', { tenantTier: 'basic' }));
     assert.deepEqual([denied.allow, denied.reason, denied.matchedRule], [false, 'tier_too_low', 'acme.no-tools-for-basic']);
@@ -142,14 +174,45 @@ describe('mcp-policy-proxy decisions on real Postgres and NATS', () => {
       assert.equal(await opa.evaluate<DecisionEvaluateRequest, boolean>('mcp/authz/allow', input), true);
       assert.equal(await opa.evaluate<DecisionEvaluateRequest, boolean>('mcp/authz/allow', { ...input, action: 'DELETE' }), false);
       assert.equal(await opa.evaluate<DecisionEvaluateRequest, boolean>('mcp/authz/allow', { ...input, tenantId: 'globex' }), false);
-      const whole = await opa.evaluate<DecisionEvaluateRequest, Record<string, unknown>>('mcp/authz', { ...input, context: { tenantStatus: 'suspended' } });
-      assert.deepEqual({ ...whole, policy_version: 0 }, { allow: false, deny: true, reason: 'tenant_suspended', matched_rule: 'platform.suspended-tenant', policy_version: 0 });
+      const whole = await opa.evaluate<DecisionEvaluateRequest, Record<string, unknown>>('mcp/authz', {
+        ...input,
+        context: { tenantStatus: 'suspended' },
+      });
+      assert.deepEqual(
+        { ...whole, policy_version: 0 },
+        { allow: false, deny: true, reason: 'tenant_suspended', matched_rule: 'platform.suspended-tenant', policy_version: 0 },
+      );
       assert.equal(await opa.evaluate('mcp/authz/reason', { ...input, action: 'PUT' }), 'no_matching_rule');
+    });
+
+    it('answers an OPA client batch', async () => {
+      const opa = new OPAClient(url);
+      const input = ask({ tenants: ['acme'] }, 'acme', 'GET', 'context');
+      const results = await opa.evaluateBatch<DecisionEvaluateRequest, boolean>('mcp/authz/allow', {
+        read: input,
+        write: { ...input, action: 'POST' },
+        foreign: { ...input, tenantId: 'globex' },
+      });
+      assert.deepEqual(results, { read: true, write: false, foreign: false });
+      const bad = await fetch(`${url}/v1/batch/data/mcp/authz/allow`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs: { ok: input, broken: { ...input, tenantId: 'Bad Tenant' } } }),
+      });
+      assert.equal(bad.status, 400);
+      assert.match(JSON.stringify(await bad.json()), /inputs\.broken\.tenantId/);
     });
 
     it('accepts the seed Rego input shape', async () => {
       const opa = new OPAClient(url);
-      const seed = { method: 'GET', tenant_id: 'acme', user_id: 'u9', user_role: 'viewer', user_tenants: ['acme'], resource_type: 'context' };
+      const seed = {
+        method: 'GET',
+        tenant_id: 'acme',
+        user_id: 'u9',
+        user_role: 'viewer',
+        user_tenants: ['acme'],
+        resource_type: 'context',
+      };
       assert.equal(await opa.evaluate('mcp/authz/allow', seed), true);
       assert.equal(await opa.evaluate('mcp/authz/allow', { ...seed, user_tenants: ['globex'] }), false);
       assert.equal(await opa.evaluate('mcp/authz/allow', { ...seed, user_role: 'admin', method: 'DELETE' }), true);
@@ -165,12 +228,28 @@ describe('mcp-policy-proxy decisions on real Postgres and NATS', () => {
       assert.equal(res.status, 200);
       const body = (await res.json()) as { result: boolean; decision_id: string };
       assert.equal(body.result, true);
-      await eventually(async () => (await platform.database.query(`SELECT 1 FROM policy.decision_log WHERE decision_id = $1 AND trace_id = $2`, [body.decision_id, '0af7651916cd43dd8448eb211c80319c'])).rowCount === 1);
+      await eventually(
+        async () =>
+          (
+            await platform.database.query(`SELECT 1 FROM policy.decision_log WHERE decision_id = $1 AND trace_id = $2`, [
+              body.decision_id,
+              '0af7651916cd43dd8448eb211c80319c',
+            ])
+          ).rowCount === 1,
+      );
 
-      const undef = await fetch(`${url}/v1/data/some/other/doc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"input":{}}' });
+      const undef = await fetch(`${url}/v1/data/some/other/doc`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"input":{}}',
+      });
       assert.deepEqual([undef.status, await undef.json()], [200, {}]);
 
-      const bad = await fetch(`${url}/v1/data/mcp/authz/allow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"input":{"subject":{"id":"x"}}}' });
+      const bad = await fetch(`${url}/v1/data/mcp/authz/allow`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"input":{"subject":{"id":"x"}}}',
+      });
       assert.equal(bad.status, 400);
       const err = (await bad.json()) as { error: { code: string } };
       assert.equal(err.error.code, ErrorCode.VALIDATION_FAILED);
@@ -183,8 +262,18 @@ describe('mcp-policy-proxy decisions on real Postgres and NATS', () => {
 
   describe('decision log', () => {
     it('writes every decision, masked, off the request path, into an intact chain', async () => {
-      const d = await decide(ask({ id: 'bob', tenants: ['acme'], attributes: { email: 'bob@acme.io', level: 2, apiToken: 's3cr3t' } }, 'acme', 'GET', 'context', { authorization: 'Bearer xyz' }));
-      const row = await eventually(async () => (await platform.database.query(`SELECT * FROM policy.decision_log WHERE decision_id = $1`, [d.decisionId])).rows[0]);
+      const d = await decide(
+        ask(
+          { id: 'bob', tenants: ['acme'], attributes: { email: 'bob@acme.io', level: 2, apiToken: 's3cr3t' } },
+          'acme',
+          'GET',
+          'context',
+          { authorization: 'Bearer xyz' },
+        ),
+      );
+      const row = await eventually(
+        async () => (await platform.database.query(`SELECT * FROM policy.decision_log WHERE decision_id = $1`, [d.decisionId])).rows[0],
+      );
       assert.equal(row.tenant_id, 'acme');
       assert.equal(row.allow, true);
       assert.equal(row.matched_rule, 'acme.member-get-context');
@@ -201,17 +290,25 @@ describe('mcp-policy-proxy decisions on real Postgres and NATS', () => {
     });
 
     it('names exactly the edited row, over NATS and in npm run audit:verify', async () => {
-      await call(nats, DecisionEvaluateBatch, { requests: Array.from({ length: 20 }, () => ask({ tenants: ['acme'] }, 'acme', 'GET', 'context')) });
+      await call(nats, DecisionEvaluateBatch, {
+        requests: Array.from({ length: 20 }, () => ask({ tenants: ['acme'] }, 'acme', 'GET', 'context')),
+      });
       await call(nats, AuditVerify, {});
-      const { rows } = await platform.database.query<{ seq: string; decision_id: string }>(`SELECT seq, decision_id FROM policy.decision_log ORDER BY seq DESC LIMIT 1 OFFSET 7`);
+      const { rows } = await platform.database.query<{ seq: string; decision_id: string }>(
+        `SELECT seq, decision_id FROM policy.decision_log ORDER BY seq DESC LIMIT 1 OFFSET 7`,
+      );
       const target = rows[0]!;
       await platform.database.query(`UPDATE policy.decision_log SET allow = NOT allow WHERE seq = $1`, [target.seq]);
       const broken = await call(nats, AuditVerify, {});
       assert.equal(broken.ok, false);
-      assert.deepEqual(!broken.ok && broken.firstBroken, { seq: Number(target.seq), decisionId: target.decision_id, problem: 'hash_mismatch' });
+      assert.deepEqual(!broken.ok && broken.firstBroken, {
+        seq: Number(target.seq),
+        decisionId: target.decision_id,
+        problem: 'hash_mismatch',
+      });
 
       const cli = spawnSync(process.execPath, ['dist/apps/mcp-policy-proxy/src/audit/verify-cli.js'], {
-        env: { ...process.env, DATABASE_URL: platform.database.url },
+        env: { ...processEnvironment(), DATABASE_URL: platform.database.url },
         encoding: 'utf8',
       });
       assert.equal(cli.status, 1, cli.stderr);
@@ -219,11 +316,38 @@ describe('mcp-policy-proxy decisions on real Postgres and NATS', () => {
 
       await platform.database.query(`UPDATE policy.decision_log SET allow = NOT allow WHERE seq = $1`, [target.seq]);
       const cliOk = spawnSync(process.execPath, ['dist/apps/mcp-policy-proxy/src/audit/verify-cli.js'], {
-        env: { ...process.env, DATABASE_URL: platform.database.url },
+        env: { ...processEnvironment(), DATABASE_URL: platform.database.url },
         encoding: 'utf8',
       });
       assert.equal(cliOk.status, 0, cliOk.stderr);
       assert.equal(JSON.parse(cliOk.stdout).ok, true);
+    });
+
+    it('retention prunes the head of the chain and verification continues from the anchor', async () => {
+      await call(nats, AuditVerify, {});
+      const dataSource = createAppDataSource(
+        { DATABASE_URL: platform.database.url, DATABASE_POOL_SIZE: 2, MIGRATIONS_RUN: false },
+        policyDataSourceSpec,
+      );
+      await dataSource.initialize();
+      try {
+        const store = new DecisionLogStore(dataSource);
+        const { rows } = await platform.database.query<{ seq: string; at: Date }>(`SELECT seq, at FROM policy.decision_log ORDER BY seq`);
+        const cut = rows[10]!;
+        const removed = await store.prune(cut.at);
+        assert.ok(removed >= 1 && removed <= 10, `removed ${removed}`);
+        const left = Number((await platform.database.query(`SELECT count(*) AS n FROM policy.decision_log`)).rows[0]!.n);
+        assert.equal(left, rows.length - removed);
+        const anchor = (await platform.database.query(`SELECT seq FROM policy.decision_log_anchor`)).rows[0]!;
+        assert.equal(Number(anchor.seq), removed);
+        assert.deepEqual(await store.verify(), { ok: true, checked: left, lastSeq: Number(rows.at(-1)!.seq) });
+        await platform.database.query(`UPDATE policy.decision_log_anchor SET hash = repeat('f', 64)`);
+        const broken = await store.verify();
+        assert.equal(!broken.ok && broken.firstBroken.problem, 'link_mismatch');
+        assert.equal(!broken.ok && broken.firstBroken.seq, removed + 1);
+      } finally {
+        await dataSource.destroy();
+      }
     });
   });
 });

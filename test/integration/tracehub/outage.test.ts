@@ -35,11 +35,12 @@ function batch(traceId: string, count: number) {
     startTimeUnixNano: String(now),
     endTimeUnixNano: String(now + 1_000n),
   }));
-  return JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'outage' } }] }, scopeSpans: [{ spans }] }] });
+  return JSON.stringify({
+    resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'outage' } }] }, scopeSpans: [{ spans }] }],
+  });
 }
 
-const post = (body: string) =>
-  fetch(`${hub.otlpUrl}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+const post = (body: string) => fetch(`${hub.otlpUrl}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
 
 async function stored(traceId: string): Promise<{ total: number; distinct: number }> {
   const { rows } = await platform.database.query<{ total: string; distinct: string }>(

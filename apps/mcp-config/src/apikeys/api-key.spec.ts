@@ -24,6 +24,7 @@ describe('api keys', () => {
   });
 
   it('rejects malformed keys', () => {
-    for (const bad of ['', 'mcpk_', 'Bearer x', 'mcpk_abcdefgh_short', `mcpk_abc_${'a'.repeat(32)}`]) assert.equal(looksLikeApiKey(bad), false, bad);
+    for (const bad of ['', 'mcpk_', 'Bearer x', 'mcpk_abcdefgh_short', `mcpk_abc_${'a'.repeat(32)}`])
+      assert.equal(looksLikeApiKey(bad), false, bad);
   });
 });

@@ -48,13 +48,18 @@ export class ApiKeysService {
     const tenantId = parseTenantId(request.tenantId);
     const expiresAt = request.expiresAt ? new Date(request.expiresAt) : null;
     if (expiresAt && expiresAt.getTime() <= Date.now()) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'expiresAt is in the past', { violations: [{ path: 'expiresAt', message: 'must be in the future' }] });
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'expiresAt is in the past', {
+        violations: [{ path: 'expiresAt', message: 'must be in the future' }],
+      });
     }
     const issued = issueApiKey(this.pepper);
     const roles = [...new Set(request.roles)];
     const row = await this.db.transaction(async (manager) => {
-      const tenant = (await manager.query(`SELECT status FROM config.tenants WHERE id = $1 FOR SHARE`, [tenantId])) as Array<{ status: string }>;
-      if (!tenant[0] || tenant[0].status === 'deleted') throw new DomainError(ErrorCode.TENANT_UNKNOWN, `Tenant ${tenantId} does not exist`, { tenantId });
+      const tenant = (await manager.query(`SELECT status FROM config.tenants WHERE id = $1 FOR SHARE`, [tenantId])) as Array<{
+        status: string;
+      }>;
+      if (!tenant[0] || tenant[0].status === 'deleted')
+        throw new DomainError(ErrorCode.TENANT_UNKNOWN, `Tenant ${tenantId} does not exist`, { tenantId });
       const inserted = (await manager.query(
         `INSERT INTO config.api_keys (id, tenant_id, name, prefix, key_hash, roles, created_by, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${KEY_COLUMNS}`,
@@ -69,18 +74,25 @@ export class ApiKeysService {
 
   async list(rawTenantId: string): Promise<ApiKeyView[]> {
     const tenantId = parseTenantId(rawTenantId);
-    const rows = (await this.db.query(`SELECT ${KEY_COLUMNS} FROM config.api_keys WHERE tenant_id = $1 ORDER BY created_at DESC`, [tenantId])) as KeyRow[];
+    const rows = (await this.db.query(`SELECT ${KEY_COLUMNS} FROM config.api_keys WHERE tenant_id = $1 ORDER BY created_at DESC`, [
+      tenantId,
+    ])) as KeyRow[];
     return rows.map(view);
   }
 
   async revoke(request: ApiKeyRevokeRequest): Promise<ApiKeyView> {
     const tenantId = parseTenantId(request.tenantId);
     const row = await this.db.transaction(async (manager) => {
-      const rows = (await manager.query(`SELECT ${KEY_COLUMNS} FROM config.api_keys WHERE id = $1 AND tenant_id = $2 FOR UPDATE`, [request.keyId, tenantId])) as KeyRow[];
+      const rows = (await manager.query(`SELECT ${KEY_COLUMNS} FROM config.api_keys WHERE id = $1 AND tenant_id = $2 FOR UPDATE`, [
+        request.keyId,
+        tenantId,
+      ])) as KeyRow[];
       const key = rows[0];
       if (!key) throw new DomainError(ErrorCode.NOT_FOUND, 'No such API key for this tenant', { keyId: request.keyId, tenantId });
       if (key.revoked_at) return key;
-      const [updated] = (await manager.query(`UPDATE config.api_keys SET revoked_at = now() WHERE id = $1 RETURNING ${KEY_COLUMNS}`, [key.id])) as [KeyRow[]];
+      const [updated] = (await manager.query(`UPDATE config.api_keys SET revoked_at = now() WHERE id = $1 RETURNING ${KEY_COLUMNS}`, [
+        key.id,
+      ])) as [KeyRow[]];
       await this.changes.record(manager, ConfigApiKeyRevoked, { keyId: key.id, tenantId, prefix: key.prefix });
       return updated[0]!;
     });
@@ -97,10 +109,19 @@ export class ApiKeysService {
          FROM config.api_keys k JOIN config.tenants t ON t.id = k.tenant_id
         WHERE k.key_hash = $1`,
       [hashApiKey(this.pepper, key)],
-    )) as Array<{ id: string; tenant_id: string; roles: string[]; expires_at: Date | null; revoked_at: Date | null; status: TenantRecord['status']; tier: TenantRecord['tier'] }>;
+    )) as Array<{
+      id: string;
+      tenant_id: string;
+      roles: string[];
+      expires_at: Date | null;
+      revoked_at: Date | null;
+      status: TenantRecord['status'];
+      tier: TenantRecord['tier'];
+    }>;
     const row = rows[0];
     if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now()) || row.status === 'deleted') throw refused;
-    if (row.status === 'suspended') throw new DomainError(ErrorCode.TENANT_SUSPENDED, `Tenant ${row.tenant_id} is suspended`, { tenantId: row.tenant_id });
+    if (row.status === 'suspended')
+      throw new DomainError(ErrorCode.TENANT_SUSPENDED, `Tenant ${row.tenant_id} is suspended`, { tenantId: row.tenant_id });
     return {
       keyId: row.id,
       tenantId: row.tenant_id,

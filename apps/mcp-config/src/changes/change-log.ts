@@ -20,6 +20,7 @@ interface OutboxRow {
 export class ChangeLog implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(ChangeLog.name);
   private timer: NodeJS.Timeout | undefined;
+  private pruner: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: DataSource,
@@ -31,17 +32,42 @@ export class ChangeLog implements OnApplicationBootstrap, OnApplicationShutdown 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.flush(), this.env.OUTBOX_SWEEP_MS);
     this.timer.unref();
+    this.pruner = setInterval(() => void this.prune(), 3_600_000);
+    this.pruner.unref();
   }
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+    clearInterval(this.pruner);
+  }
+
+  /**
+   * Published events older than a day are dropped: a client that far behind resyncs from a
+   * snapshot anyway, and the revision counter lives in its own row.
+   */
+  private async prune(): Promise<void> {
+    try {
+      await this.db.query(`DELETE FROM config.config_outbox WHERE published_at < now() - interval '1 day'`);
+    } catch (err) {
+      this.log.warn({ msg: 'outbox prune failed', err: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   /** Takes the next revision and queues the event, inside the caller's transaction. */
-  async record<D extends { revision: number }>(manager: EntityManager, contract: EventContract<D>, data: Omit<D, 'revision'>): Promise<number> {
-    const [rows] = (await manager.query(`UPDATE config.config_revision SET revision = revision + 1 RETURNING revision`)) as [Array<{ revision: string }>];
+  async record<D extends { revision: number }>(
+    manager: EntityManager,
+    contract: EventContract<D>,
+    data: Omit<D, 'revision'>,
+  ): Promise<number> {
+    const [rows] = (await manager.query(`UPDATE config.config_revision SET revision = revision + 1 RETURNING revision`)) as [
+      Array<{ revision: string }>,
+    ];
     const revision = Number(rows[0]!.revision);
-    await manager.query(`INSERT INTO config.config_outbox (revision, event_type, data) VALUES ($1, $2, $3)`, [revision, contract.subject, JSON.stringify({ ...data, revision })]);
+    await manager.query(`INSERT INTO config.config_outbox (revision, event_type, data) VALUES ($1, $2, $3)`, [
+      revision,
+      contract.subject,
+      JSON.stringify({ ...data, revision }),
+    ]);
     return revision;
   }
 
@@ -70,7 +96,9 @@ export class ChangeLog implements OnApplicationBootstrap, OnApplicationShutdown 
           this.bus.publish(contract, row.data, tenantId ? { tenantId } : {});
         }
         await this.nats.connection.flush();
-        await manager.query(`UPDATE config.config_outbox SET published_at = now() WHERE revision = ANY($1::bigint[])`, [rows.map((r) => r.revision)]);
+        await manager.query(`UPDATE config.config_outbox SET published_at = now() WHERE revision = ANY($1::bigint[])`, [
+          rows.map((r) => r.revision),
+        ]);
       });
     } catch (err) {
       this.log.warn({ msg: 'outbox flush failed; the sweeper retries', err: err instanceof Error ? err.message : String(err) });

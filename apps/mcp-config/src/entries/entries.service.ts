@@ -20,6 +20,7 @@ import {
 import { parseTenantId } from '#tenancy';
 import { ChangeLog } from '../changes/change-log.js';
 import { invalidSecretRefs, redactSecretRefs } from '../secrets/secret-ref.js';
+import { SecretsService } from '../secrets/secrets.service.js';
 import { jsonDiff, type DiffOp } from './json-diff.js';
 import { JsonSchemaValidator } from './json-schema.js';
 
@@ -49,15 +50,33 @@ export class EntriesService {
   constructor(
     private readonly db: DataSource,
     private readonly changes: ChangeLog,
+    private readonly secrets: SecretsService,
   ) {}
 
   async get(request: EntryGetRequest): Promise<EntryGetReply> {
+    const { row, resolvedFrom } = await this.find(request);
+    return { ...view(row), resolvedFrom };
+  }
+
+  /**
+   * For the app that consumes the entry (config.entry.resolve, never exposed by the gateway):
+   * `config://` references are replaced by their decrypted values; vault://, env:// and k8s://
+   * stay references, because only the consuming app can reach those stores.
+   */
+  async resolve(request: EntryGetRequest): Promise<EntryGetReply> {
+    const { row, resolvedFrom } = await this.find(request);
+    return { ...view(row), value: await this.secrets.substitute(row.value, row.tenant_id), resolvedFrom };
+  }
+
+  private async find(request: EntryGetRequest): Promise<{ row: EntryRow; resolvedFrom: EntryGetReply['resolvedFrom'] }> {
     const tenantId = request.tenantId === undefined ? '' : parseTenantId(request.tenantId);
     const candidates: Array<[string, string, EntryGetReply['resolvedFrom']]> = request.exact
       ? [[request.environment, tenantId, tenantId ? 'tenant' : request.environment === DEFAULT_ENVIRONMENT ? 'default' : 'environment']]
       : [
           ...(tenantId ? [[request.environment, tenantId, 'tenant'] as [string, string, 'tenant']] : []),
-          ...(request.environment !== DEFAULT_ENVIRONMENT ? [[request.environment, '', 'environment'] as [string, string, 'environment']] : []),
+          ...(request.environment !== DEFAULT_ENVIRONMENT
+            ? [[request.environment, '', 'environment'] as [string, string, 'environment']]
+            : []),
           [DEFAULT_ENVIRONMENT, '', 'default'] as [string, string, 'default'],
         ];
     const rows = (await this.db.query(
@@ -73,12 +92,22 @@ export class EntriesService {
           `SELECT value, actor, created_at FROM config.config_entry_versions WHERE entry_id = $1 AND version = $2`,
           [row.id, request.version],
         )) as Array<{ value: JsonValue; actor: string; created_at: Date }>;
-        if (!old[0]) throw new DomainError(ErrorCode.NOT_FOUND, `Entry ${request.key} has no version ${request.version}`, { key: request.key, version: request.version });
-        return { ...view({ ...row, value: old[0].value, version: request.version, updated_at: old[0].created_at, updated_by: old[0].actor }), resolvedFrom };
+        if (!old[0])
+          throw new DomainError(ErrorCode.NOT_FOUND, `Entry ${request.key} has no version ${request.version}`, {
+            key: request.key,
+            version: request.version,
+          });
+        return {
+          row: { ...row, value: old[0].value, version: request.version, updated_at: old[0].created_at, updated_by: old[0].actor },
+          resolvedFrom,
+        };
       }
-      return { ...view(row), resolvedFrom };
+      return { row, resolvedFrom };
     }
-    throw new DomainError(ErrorCode.NOT_FOUND, `No entry ${request.key} for this scope`, { key: request.key, environment: request.environment });
+    throw new DomainError(ErrorCode.NOT_FOUND, `No entry ${request.key} for this scope`, {
+      key: request.key,
+      environment: request.environment,
+    });
   }
 
   async set(request: EntrySetRequest): Promise<EntryView> {
@@ -88,25 +117,52 @@ export class EntriesService {
 
   async rollback(request: EntryRollbackRequest): Promise<EntryView> {
     const scope = await this.scopeOf(request);
-    return this.write(scope, request.expectedVersion, request.actor, request.reason ?? `rollback to version ${request.toVersion}`, 'rollback', async (manager, entryId) => {
-      const rows = (await manager.query(`SELECT value FROM config.config_entry_versions WHERE entry_id = $1 AND version = $2`, [entryId, request.toVersion])) as Array<{ value: JsonValue }>;
-      if (!rows[0]) throw new DomainError(ErrorCode.NOT_FOUND, `Entry ${request.key} has no version ${request.toVersion}`, { key: request.key, version: request.toVersion });
-      return rows[0].value;
-    });
+    return this.write(
+      scope,
+      request.expectedVersion,
+      request.actor,
+      request.reason ?? `rollback to version ${request.toVersion}`,
+      'rollback',
+      async (manager, entryId) => {
+        const rows = (await manager.query(`SELECT value FROM config.config_entry_versions WHERE entry_id = $1 AND version = $2`, [
+          entryId,
+          request.toVersion,
+        ])) as Array<{ value: JsonValue }>;
+        if (!rows[0])
+          throw new DomainError(ErrorCode.NOT_FOUND, `Entry ${request.key} has no version ${request.toVersion}`, {
+            key: request.key,
+            version: request.toVersion,
+          });
+        return rows[0].value;
+      },
+    );
   }
 
   async history(request: EntryHistoryRequest): Promise<EntryHistoryReply> {
     const scope = await this.scopeOf(request, false);
-    const entry = (await this.db.query(
-      `SELECT id FROM config.config_entries WHERE key = $1 AND environment = $2 AND tenant_id = $3`,
-      [scope.key, scope.environment, scope.tenantId],
-    )) as Array<{ id: string }>;
-    if (!entry[0]) throw new DomainError(ErrorCode.NOT_FOUND, `No entry ${request.key} for this scope`, { key: request.key, environment: request.environment });
+    const entry = (await this.db.query(`SELECT id FROM config.config_entries WHERE key = $1 AND environment = $2 AND tenant_id = $3`, [
+      scope.key,
+      scope.environment,
+      scope.tenantId,
+    ])) as Array<{ id: string }>;
+    if (!entry[0])
+      throw new DomainError(ErrorCode.NOT_FOUND, `No entry ${request.key} for this scope`, {
+        key: request.key,
+        environment: request.environment,
+      });
     const versions = (await this.db.query(
       `SELECT version, value, diff, operation, actor, reason, created_at FROM config.config_entry_versions
         WHERE entry_id = $1 AND ($2::int IS NULL OR version < $2) ORDER BY version DESC LIMIT $3`,
       [entry[0].id, request.beforeVersion ?? null, request.limit ?? 50],
-    )) as Array<{ version: number; value: JsonValue; diff: DiffOp[]; operation: 'set' | 'rollback'; actor: string; reason: string | null; created_at: Date }>;
+    )) as Array<{
+      version: number;
+      value: JsonValue;
+      diff: DiffOp[];
+      operation: 'set' | 'rollback';
+      actor: string;
+      reason: string | null;
+      created_at: Date;
+    }>;
     return {
       key: scope.key,
       environment: scope.environment,
@@ -126,12 +182,18 @@ export class EntriesService {
   async setSchema(request: SchemaSetRequest): Promise<SchemaSetReply> {
     const problems = this.schemas.schemaProblems(request.schema);
     if (problems.length) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'The JSON Schema does not compile', { violations: problems.map((message) => ({ path: '/schema', message })) });
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'The JSON Schema does not compile', {
+        violations: problems.map((message) => ({ path: '/schema', message })),
+      });
     }
     await this.db.transaction(async (manager) => {
-      const stored = (await manager.query(`SELECT environment, tenant_id, value FROM config.config_entries WHERE key = $1 FOR UPDATE`, [request.key])) as EntryRow[];
+      const stored = (await manager.query(`SELECT environment, tenant_id, value FROM config.config_entries WHERE key = $1 FOR UPDATE`, [
+        request.key,
+      ])) as EntryRow[];
       const violations = stored.flatMap((row) =>
-        this.schemas.validate(request.schema, row.value).map((v) => ({ ...v, environment: row.environment, tenantId: row.tenant_id || null })),
+        this.schemas
+          .validate(request.schema, row.value)
+          .map((v) => ({ ...v, environment: row.environment, tenantId: row.tenant_id || null })),
       );
       if (violations.length) {
         throw new DomainError(ErrorCode.VALIDATION_FAILED, `Stored values of ${request.key} violate this schema`, { violations });
@@ -152,7 +214,8 @@ export class EntriesService {
     const tenantId = parseTenantId(request.tenantId);
     if (mustExist) {
       const rows = (await this.db.query(`SELECT status FROM config.tenants WHERE id = $1`, [tenantId])) as Array<{ status: string }>;
-      if (!rows[0] || rows[0].status === 'deleted') throw new DomainError(ErrorCode.TENANT_UNKNOWN, `Tenant ${tenantId} does not exist`, { tenantId });
+      if (!rows[0] || rows[0].status === 'deleted')
+        throw new DomainError(ErrorCode.TENANT_UNKNOWN, `Tenant ${tenantId} does not exist`, { tenantId });
     }
     return { key: request.key, environment: request.environment, tenantId };
   }
@@ -195,7 +258,8 @@ export class EntriesService {
           expectedVersion,
         });
       }
-      if (!existing && operation === 'rollback') throw new DomainError(ErrorCode.NOT_FOUND, `No entry ${scope.key} for this scope`, { key: scope.key });
+      if (!existing && operation === 'rollback')
+        throw new DomainError(ErrorCode.NOT_FOUND, `No entry ${scope.key} for this scope`, { key: scope.key });
       const value = await valueFor(manager, existing?.id ?? '');
       await this.validateValue(manager, scope.key, value);
       let row: EntryRow;
@@ -212,7 +276,11 @@ export class EntriesService {
           [scope.key, scope.environment, scope.tenantId, JSON.stringify(value), actor],
         )) as EntryRow[];
         if (!inserted[0]) {
-          throw new DomainError(ErrorCode.VERSION_CONFLICT, `Entry ${scope.key} was created concurrently`, { key: scope.key, currentVersion: 1, expectedVersion });
+          throw new DomainError(ErrorCode.VERSION_CONFLICT, `Entry ${scope.key} was created concurrently`, {
+            key: scope.key,
+            currentVersion: 1,
+            expectedVersion,
+          });
         }
         row = inserted[0];
       }

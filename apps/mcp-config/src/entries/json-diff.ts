@@ -3,9 +3,7 @@ import type { JsonValue } from '#contracts';
 
 /** One change between two versions, in RFC 6902 vocabulary (add/remove/replace). */
 export type DiffOp =
-  | { op: 'add'; path: string; value: JsonValue }
-  | { op: 'remove'; path: string }
-  | { op: 'replace'; path: string; value: JsonValue };
+  { op: 'add'; path: string; value: JsonValue } | { op: 'remove'; path: string } | { op: 'replace'; path: string; value: JsonValue };
 
 function escape(key: string): string {
   return key.replaceAll('~', '~0').replaceAll('/', '~1');

@@ -8,7 +8,10 @@ describe('JsonSchemaValidator', () => {
     type: 'object',
     properties: {
       timeoutMs: { type: 'integer', minimum: 1 },
-      upstreams: { type: 'array', items: { type: 'object', properties: { url: { type: 'string', pattern: '^https://' } }, required: ['url'] } },
+      upstreams: {
+        type: 'array',
+        items: { type: 'object', properties: { url: { type: 'string', pattern: '^https://' } }, required: ['url'] },
+      },
     },
     required: ['timeoutMs'],
     additionalProperties: false,
@@ -24,7 +27,10 @@ describe('JsonSchemaValidator', () => {
   });
 
   it('names a missing required property', () => {
-    assert.deepEqual(v.validate(schema, {}).map((x) => x.path), ['/timeoutMs']);
+    assert.deepEqual(
+      v.validate(schema, {}).map((x) => x.path),
+      ['/timeoutMs'],
+    );
   });
 
   it('refuses schemas that do not compile', () => {

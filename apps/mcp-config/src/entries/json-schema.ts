@@ -32,7 +32,7 @@ export class JsonSchemaValidator {
     if (validate(value)) return [];
     return (validate.errors ?? []).map((e) => {
       // `required` and `additionalProperties` report the parent; name the property itself.
-      const child = (e.params as { missingProperty?: string; additionalProperty?: string });
+      const child = e.params as { missingProperty?: string; additionalProperty?: string };
       const leaf = child.missingProperty ?? child.additionalProperty;
       const path = leaf === undefined ? e.instancePath : `${e.instancePath}/${leaf.replaceAll('~', '~0').replaceAll('/', '~1')}`;
       return { path, message: e.message ?? e.keyword };

@@ -11,7 +11,13 @@ describe('FLAG_INPUT_SCHEMA', () => {
     variations: ['a', 'b'],
     offVariation: 0,
     enabled: true,
-    rules: [{ id: 'r', clauses: [{ attribute: 'plan', op: 'in', values: ['pro', 3, true] }], serve: { rollout: [{ variation: 1, weight: 100 }], bucketBy: 'orgId' } }],
+    rules: [
+      {
+        id: 'r',
+        clauses: [{ attribute: 'plan', op: 'in', values: ['pro', 3, true] }],
+        serve: { rollout: [{ variation: 1, weight: 100 }], bucketBy: 'orgId' },
+      },
+    ],
     fallthrough: { variation: 0 },
   };
 
@@ -21,7 +27,13 @@ describe('FLAG_INPUT_SCHEMA', () => {
   });
 
   it('names malformed parts', () => {
-    const paths = v.validate(FLAG_INPUT_SCHEMA, { ...flag, kind: 'percent', rules: [{ id: 'r', clauses: [{ attribute: 'x', op: 'regex', values: [] }], serve: { variation: 0 } }] }).map((x) => x.path);
+    const paths = v
+      .validate(FLAG_INPUT_SCHEMA, {
+        ...flag,
+        kind: 'percent',
+        rules: [{ id: 'r', clauses: [{ attribute: 'x', op: 'regex', values: [] }], serve: { variation: 0 } }],
+      })
+      .map((x) => x.path);
     assert.ok(paths.includes('/kind'));
     assert.ok(paths.includes('/rules/0/clauses/0/op'));
     assert.ok(paths.includes('/rules/0/clauses/0/values'));

@@ -30,10 +30,9 @@ export class FlagsService {
   ) {}
 
   async list(request: FlagListRequest, manager: EntityManager = this.db.manager): Promise<FlagDefinition[]> {
-    const rows = (await manager.query(
-      `SELECT definition FROM config.flags WHERE $1::text IS NULL OR key = $1 ORDER BY key`,
-      [request.key ?? null],
-    )) as FlagRow[];
+    const rows = (await manager.query(`SELECT definition FROM config.flags WHERE $1::text IS NULL OR key = $1 ORDER BY key`, [
+      request.key ?? null,
+    ])) as FlagRow[];
     if (request.key && rows.length === 0) throw new DomainError(ErrorCode.NOT_FOUND, `No flag ${request.key}`, { key: request.key });
     return rows.map((r) => r.definition);
   }
@@ -44,11 +43,15 @@ export class FlagsService {
       const current = (await manager.query(`SELECT definition FROM config.flags WHERE key = $1 FOR UPDATE`, [input.key])) as FlagRow[];
       const currentVersion = current[0]?.definition.version ?? 0;
       if (request.expectedVersion !== currentVersion) {
-        throw new DomainError(ErrorCode.VERSION_CONFLICT, `Flag ${input.key} is at version ${currentVersion}, not ${request.expectedVersion}`, {
-          key: input.key,
-          currentVersion,
-          expectedVersion: request.expectedVersion,
-        });
+        throw new DomainError(
+          ErrorCode.VERSION_CONFLICT,
+          `Flag ${input.key} is at version ${currentVersion}, not ${request.expectedVersion}`,
+          {
+            key: input.key,
+            currentVersion,
+            expectedVersion: request.expectedVersion,
+          },
+        );
       }
       const next: FlagDefinition = {
         ...input,
@@ -86,7 +89,10 @@ export class FlagsService {
 
   private validInput(raw: FlagInput): FlagInput {
     const shape = this.validator.validate(FLAG_INPUT_SCHEMA, raw as unknown as JsonValue);
-    if (shape.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Invalid flag definition', { violations: shape.map((v) => ({ ...v, path: `/flag${v.path}` })) });
+    if (shape.length)
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Invalid flag definition', {
+        violations: shape.map((v) => ({ ...v, path: `/flag${v.path}` })),
+      });
     const problems = flagDefinitionProblems(raw);
     if (problems.length) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Inconsistent flag definition', {
@@ -104,9 +110,12 @@ export class FlagsService {
         : `UPDATE config.flags SET definition = $2, version = $3, updated_by = $4, updated_at = now() WHERE key = $1`,
       [flag.key, definition, flag.version, flag.updatedBy],
     );
-    await manager.query(
-      `INSERT INTO config.flag_versions (key, version, definition, actor, reason) VALUES ($1, $2, $3, $4, $5)`,
-      [flag.key, flag.version, definition, flag.updatedBy, reason],
-    );
+    await manager.query(`INSERT INTO config.flag_versions (key, version, definition, actor, reason) VALUES ($1, $2, $3, $4, $5)`, [
+      flag.key,
+      flag.version,
+      definition,
+      flag.updatedBy,
+      reason,
+    ]);
   }
 }

@@ -34,7 +34,10 @@ describe('Keyring', () => {
   });
 
   it('rejects a KEK of the wrong size without echoing it', () => {
-    assert.throws(() => parseKek('c2hvcnQ='), (e: Error) => e instanceof KeyringError && !e.message.includes('c2hvcnQ'));
+    assert.throws(
+      () => parseKek('c2hvcnQ='),
+      (e: Error) => e instanceof KeyringError && !e.message.includes('c2hvcnQ'),
+    );
   });
 
   it('a tampered ciphertext fails authentication', () => {

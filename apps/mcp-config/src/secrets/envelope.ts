@@ -61,7 +61,10 @@ function open(key: Buffer, sealed: string, aad: string): Buffer {
 export class Keyring {
   private readonly byId = new Map<string, Kek>();
 
-  constructor(readonly current: Kek, previous: Kek[] = []) {
+  constructor(
+    readonly current: Kek,
+    previous: Kek[] = [],
+  ) {
     for (const k of [current, ...previous]) this.byId.set(k.id, k);
   }
 

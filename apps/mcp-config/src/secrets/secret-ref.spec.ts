@@ -15,8 +15,16 @@ describe('secret references', () => {
   });
 
   it('names malformed references by path', () => {
-    const problems = invalidSecretRefs({ a: { $secret: 'ftp://x' }, b: [{ $secret: 'env://lower' }], 'c/d': { $secret: 1 }, e: { $secret: 'config://x', extra: 1 } });
-    assert.deepEqual(problems.map((p) => p.path), ['/a/$secret', '/b/0/$secret', '/c~1d/$secret', '/e']);
+    const problems = invalidSecretRefs({
+      a: { $secret: 'ftp://x' },
+      b: [{ $secret: 'env://lower' }],
+      'c/d': { $secret: 1 },
+      e: { $secret: 'config://x', extra: 1 },
+    });
+    assert.deepEqual(
+      problems.map((p) => p.path),
+      ['/a/$secret', '/b/0/$secret', '/c~1d/$secret', '/e'],
+    );
     assert.match(problems[1]!.message, /malformed env:\/\//);
   });
 

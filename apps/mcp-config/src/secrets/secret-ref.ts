@@ -25,7 +25,7 @@ function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isSecretRef(value: JsonValue): value is { [SECRET_KEY]: JsonValue } {
+export function isSecretRef(value: JsonValue): value is { [SECRET_KEY]: JsonValue } {
   return isObject(value) && Object.hasOwn(value, SECRET_KEY);
 }
 

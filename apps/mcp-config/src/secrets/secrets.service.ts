@@ -8,11 +8,13 @@ import {
   type SecretPutRequest,
   type SecretResolveRequest,
   type SecretRotateReply,
+  type JsonValue,
 } from '#contracts';
 import { APP_ENV } from '#env';
 import { parseTenantId } from '#tenancy';
 import { ChangeLog } from '../changes/change-log.js';
 import type { ConfigEnv } from '../env.js';
+import { isSecretRef, SECRET_KEY } from './secret-ref.js';
 import { Keyring, KeyringError, parseKek, type SealedSecret } from './envelope.js';
 
 interface SecretRow {
@@ -25,6 +27,7 @@ interface SecretRow {
 
 /** AAD of a secret: its row identity, so a sealed value moved to another row fails to open. */
 const aadOf = (tenantId: string, name: string) => `${tenantId}\u0000${name}`;
+const CONFIG_SCHEME = 'config://';
 const sealedOf = (row: SecretRow): SealedSecret => ({ kekId: row.kek_id, wrappedDek: row.wrapped_dek, ciphertext: row.ciphertext });
 
 /**
@@ -74,7 +77,10 @@ export class SecretsService {
 
   async resolve(request: SecretResolveRequest): Promise<{ value: string }> {
     const tenantId = request.tenantId === undefined ? '' : parseTenantId(request.tenantId);
-    const rows = (await this.db.query(`SELECT * FROM config.secrets WHERE tenant_id = $1 AND name = $2`, [tenantId, request.name])) as SecretRow[];
+    const rows = (await this.db.query(`SELECT * FROM config.secrets WHERE tenant_id = $1 AND name = $2`, [
+      tenantId,
+      request.name,
+    ])) as SecretRow[];
     if (!rows[0]) throw new DomainError(ErrorCode.NOT_FOUND, `No secret ${request.name}`, { name: request.name });
     try {
       return { value: this.keyring.open(sealedOf(rows[0]), aadOf(tenantId, request.name)) };
@@ -87,33 +93,67 @@ export class SecretsService {
     }
   }
 
+  /**
+   * A copy of `value` with each `config://<name>` reference replaced by the secret's value,
+   * looked up in the entry's own scope (a tenant entry only reaches that tenant's secrets).
+   */
+  async substitute(value: JsonValue, tenantId: string): Promise<JsonValue> {
+    if (isSecretRef(value)) {
+      const ref = value[SECRET_KEY];
+      if (typeof ref === 'string' && ref.startsWith(CONFIG_SCHEME)) {
+        const name = ref.slice(CONFIG_SCHEME.length);
+        return (await this.resolve(tenantId ? { name, tenantId } : { name })).value;
+      }
+      return value;
+    }
+    if (Array.isArray(value)) return Promise.all(value.map((v) => this.substitute(v, tenantId)));
+    if (typeof value === 'object' && value !== null) {
+      const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await this.substitute(v, tenantId)] as const));
+      return Object.fromEntries(entries);
+    }
+    return value;
+  }
+
   /** Re-wraps every data key not under the current KEK; batches keep transactions short. */
   async rotate(actor: string): Promise<SecretRotateReply> {
     let rewrapped = 0;
     for (;;) {
-      const done = await this.db.transaction(async (manager) => {
-        const rows = (await manager.query(
-          `SELECT * FROM config.secrets WHERE kek_id <> $1 ORDER BY tenant_id, name LIMIT 100 FOR UPDATE SKIP LOCKED`,
-          [this.keyring.current.id],
-        )) as SecretRow[];
-        let count = 0;
-        for (const row of rows) {
-          const next = this.keyring.rewrap(sealedOf(row), aadOf(row.tenant_id, row.name));
-          if (!next) continue;
-          await manager.query(`UPDATE config.secrets SET kek_id = $3, wrapped_dek = $4 WHERE tenant_id = $1 AND name = $2`, [row.tenant_id, row.name, next.kekId, next.wrappedDek]);
-          count++;
-        }
-        return count;
-      }).catch((err: unknown) => {
-        if (err instanceof KeyringError) {
-          throw new DomainError(ErrorCode.CONFLICT, 'Some data keys are wrapped by a KEK that is not configured (add it to CONFIG_KEK_PREVIOUS)', {});
-        }
-        throw err;
-      });
+      const done = await this.db
+        .transaction(async (manager) => {
+          const rows = (await manager.query(
+            `SELECT * FROM config.secrets WHERE kek_id <> $1 ORDER BY tenant_id, name LIMIT 100 FOR UPDATE SKIP LOCKED`,
+            [this.keyring.current.id],
+          )) as SecretRow[];
+          let count = 0;
+          for (const row of rows) {
+            const next = this.keyring.rewrap(sealedOf(row), aadOf(row.tenant_id, row.name));
+            if (!next) continue;
+            await manager.query(`UPDATE config.secrets SET kek_id = $3, wrapped_dek = $4 WHERE tenant_id = $1 AND name = $2`, [
+              row.tenant_id,
+              row.name,
+              next.kekId,
+              next.wrappedDek,
+            ]);
+            count++;
+          }
+          return count;
+        })
+        .catch((err: unknown) => {
+          if (err instanceof KeyringError) {
+            throw new DomainError(
+              ErrorCode.CONFLICT,
+              'Some data keys are wrapped by a KEK that is not configured (add it to CONFIG_KEK_PREVIOUS)',
+              {},
+            );
+          }
+          throw err;
+        });
       rewrapped += done;
       if (done === 0) break;
     }
-    const remaining = (await this.db.query(`SELECT count(*)::int AS n FROM config.secrets WHERE kek_id <> $1`, [this.keyring.current.id])) as Array<{ n: number }>;
+    const remaining = (await this.db.query(`SELECT count(*)::int AS n FROM config.secrets WHERE kek_id <> $1`, [
+      this.keyring.current.id,
+    ])) as Array<{ n: number }>;
     this.log.log({ msg: 'data keys re-wrapped', kekId: this.keyring.current.id, rewrapped, remaining: remaining[0]!.n, actor });
     return { kekId: this.keyring.current.id, rewrapped, remaining: remaining[0]!.n };
   }

@@ -2,14 +2,24 @@ import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { Counter, register } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { ConfigSyncRevision, ConfigSyncSnapshot, type SyncRevisionReply, type SyncSnapshotReply, SyncRevisionRequest, SyncSnapshotRequest } from '#contracts';
+import {
+  ConfigSyncRevision,
+  ConfigSyncSnapshot,
+  type SyncRevisionReply,
+  type SyncSnapshotReply,
+  SyncRevisionRequest,
+  SyncSnapshotRequest,
+} from '#contracts';
 import { ChangeLog } from '../changes/change-log.js';
 import { FlagsService } from '../flags/flags.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 
 const behind =
   (register.getSingleMetric('config_sync_clients_behind_total') as Counter | undefined) ??
-  new Counter({ name: 'config_sync_clients_behind_total', help: 'Revision checks from #config-client instances that were behind (missed the last event)' });
+  new Counter({
+    name: 'config_sync_clients_behind_total',
+    help: 'Revision checks from #config-client instances that were behind (missed the last event)',
+  });
 
 /** What #config-client needs to (re)build its cache. */
 @Controller()

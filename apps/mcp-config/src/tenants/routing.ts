@@ -13,7 +13,10 @@ export interface TenantDeclaration {
 }
 
 export class RoutingFileError extends Error {
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(`${path}: ${message}`);
   }
 }
@@ -60,8 +63,14 @@ export function parseRoutingYaml(text: string): TenantDeclaration[] {
       name,
       features: [...new Set(features as string[])],
       limits: {
-        requests_per_minute: positiveInt(limits['requests_per_minute'] ?? DEFAULT_LIMITS.requests_per_minute, `${path}/limits/requests_per_minute`),
-        concurrent_contexts: positiveInt(limits['concurrent_contexts'] ?? DEFAULT_LIMITS.concurrent_contexts, `${path}/limits/concurrent_contexts`),
+        requests_per_minute: positiveInt(
+          limits['requests_per_minute'] ?? DEFAULT_LIMITS.requests_per_minute,
+          `${path}/limits/requests_per_minute`,
+        ),
+        concurrent_contexts: positiveInt(
+          limits['concurrent_contexts'] ?? DEFAULT_LIMITS.concurrent_contexts,
+          `${path}/limits/concurrent_contexts`,
+        ),
       },
       tier: tier as TenantTier,
     };

@@ -17,6 +17,7 @@ import {
   type TenantRecord,
   type TenantTier,
   type TenantUpdateRequest,
+  TenantBootstrap,
 } from '#contracts';
 import { assertIdentifier } from '#database';
 import { APP_ENV } from '#env';
@@ -25,7 +26,6 @@ import { parseTenantId, parseTenantSchema, tenantSchemaName, type TenantId } fro
 import { ChangeLog } from '../changes/change-log.js';
 import { redactSecretRefs } from '../secrets/secret-ref.js';
 import type { ConfigEnv } from '../env.js';
-import { PolicyTenantBootstrap } from './policy-bootstrap.js';
 import { parseRoutingYaml, RoutingFileError, type TenantDeclaration } from './routing.js';
 import { pendingTenantMigrations, TENANT_MIGRATIONS_TABLE } from './tenant-migrations.js';
 
@@ -85,7 +85,9 @@ export class TenantsService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async list(status?: TenantRecord['status'], manager: EntityManager = this.db.manager): Promise<TenantRecord[]> {
-    const rows = (await manager.query(`SELECT * FROM config.tenants WHERE $1::text IS NULL OR status = $1 ORDER BY id`, [status ?? null])) as TenantRow[];
+    const rows = (await manager.query(`SELECT * FROM config.tenants WHERE $1::text IS NULL OR status = $1 ORDER BY id`, [
+      status ?? null,
+    ])) as TenantRow[];
     return rows.map(record);
   }
 
@@ -107,13 +109,20 @@ export class TenantsService implements OnApplicationBootstrap, OnApplicationShut
     try {
       declarations = parseRoutingYaml(yaml);
     } catch (err) {
-      if (err instanceof RoutingFileError) throw new DomainError(ErrorCode.VALIDATION_FAILED, err.message, { violations: [{ path: err.path, message: err.message }] });
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Not a YAML document', { violations: [{ path: '', message: 'unparseable YAML' }] });
+      if (err instanceof RoutingFileError)
+        throw new DomainError(ErrorCode.VALIDATION_FAILED, err.message, { violations: [{ path: err.path, message: err.message }] });
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Not a YAML document', {
+        violations: [{ path: '', message: 'unparseable YAML' }],
+      });
     }
     // Check the whole file before creating anything, so a bad entry leaves no half import.
     const checked = declarations.map((d) => this.checked(d));
     const existing = new Set(
-      ((await this.db.query(`SELECT id FROM config.tenants WHERE id = ANY($1::text[])`, [checked.map((c) => c.id)])) as Array<{ id: string }>).map((r) => r.id),
+      (
+        (await this.db.query(`SELECT id FROM config.tenants WHERE id = ANY($1::text[])`, [checked.map((c) => c.id)])) as Array<{
+          id: string;
+        }>
+      ).map((r) => r.id),
     );
     const created: TenantRecord[] = [];
     for (const c of checked) {
@@ -143,14 +152,16 @@ export class TenantsService implements OnApplicationBootstrap, OnApplicationShut
 
   suspend(tenantId: string, actor: string): Promise<TenantRecord> {
     return this.change(tenantId, actor, 'suspended', async (row) => {
-      if (row.status !== 'active') throw new DomainError(ErrorCode.CONFLICT, `Tenant ${row.id} is ${row.status}`, { tenantId: row.id, status: row.status });
+      if (row.status !== 'active')
+        throw new DomainError(ErrorCode.CONFLICT, `Tenant ${row.id} is ${row.status}`, { tenantId: row.id, status: row.status });
       return { status: 'suspended' };
     });
   }
 
   resume(tenantId: string, actor: string): Promise<TenantRecord> {
     return this.change(tenantId, actor, 'resumed', async (row) => {
-      if (row.status !== 'suspended') throw new DomainError(ErrorCode.CONFLICT, `Tenant ${row.id} is ${row.status}`, { tenantId: row.id, status: row.status });
+      if (row.status !== 'suspended')
+        throw new DomainError(ErrorCode.CONFLICT, `Tenant ${row.id} is ${row.status}`, { tenantId: row.id, status: row.status });
       return { status: 'active' };
     });
   }
@@ -169,16 +180,22 @@ export class TenantsService implements OnApplicationBootstrap, OnApplicationShut
         `SELECT id, name, prefix, roles, created_at, revoked_at FROM config.api_keys WHERE tenant_id = $1 ORDER BY created_at`,
         [id],
       )) as Array<{ id: string; name: string; prefix: string; roles: string[]; created_at: Date; revoked_at: Date | null }>;
-      const secrets = (await manager.query(`SELECT name FROM config.secrets WHERE tenant_id = $1 ORDER BY name`, [id])) as Array<{ name: string }>;
+      const secrets = (await manager.query(`SELECT name FROM config.secrets WHERE tenant_id = $1 ORDER BY name`, [id])) as Array<{
+        name: string;
+      }>;
       const tables: Record<string, JsonValue[]> = {};
       const names = (await manager.query(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`,
         [schema],
       )) as Array<{ table_name: string }>;
       for (const { table_name } of names) {
-        tables[table_name] = (await manager.query(`SELECT to_jsonb(t) AS row FROM "${schema}"."${assertIdentifier(table_name)}" t`)) .map((r: { row: JsonValue }) => r.row);
+        tables[table_name] = (await manager.query(`SELECT to_jsonb(t) AS row FROM "${schema}"."${assertIdentifier(table_name)}" t`)).map(
+          (r: { row: JsonValue }) => r.row,
+        );
       }
-      const [marked] = (await manager.query(`UPDATE config.tenants SET exported_at = now() WHERE id = $1 RETURNING *`, [id])) as [TenantRow[]];
+      const [marked] = (await manager.query(`UPDATE config.tenants SET exported_at = now() WHERE id = $1 RETURNING *`, [id])) as [
+        TenantRow[],
+      ];
       return {
         exportedAt: marked[0]!.exported_at!.toISOString(),
         tenant: record(marked[0]!),
@@ -191,7 +208,14 @@ export class TenantsService implements OnApplicationBootstrap, OnApplicationShut
           updatedAt: e.updated_at.toISOString(),
           updatedBy: e.updated_by,
         })),
-        apiKeys: keys.map((k) => ({ keyId: k.id, name: k.name, prefix: k.prefix, roles: k.roles, createdAt: k.created_at.toISOString(), revokedAt: k.revoked_at?.toISOString() ?? null })),
+        apiKeys: keys.map((k) => ({
+          keyId: k.id,
+          name: k.name,
+          prefix: k.prefix,
+          roles: k.roles,
+          createdAt: k.created_at.toISOString(),
+          revokedAt: k.revoked_at?.toISOString() ?? null,
+        })),
         secretNames: secrets.map((s) => s.name),
         tables,
       };
@@ -201,7 +225,9 @@ export class TenantsService implements OnApplicationBootstrap, OnApplicationShut
   async delete(request: TenantDeleteRequest): Promise<TenantDeleteReply> {
     const id = parseTenantId(request.tenantId);
     if (request.dropSchema && request.confirm !== id) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Dropping the schema needs confirm set to the tenant id', { violations: [{ path: 'confirm', message: 'must equal tenantId' }] });
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Dropping the schema needs confirm set to the tenant id', {
+        violations: [{ path: 'confirm', message: 'must equal tenantId' }],
+      });
     }
     let schemaDropped = false;
     const tenant = await this.db.transaction(async (manager) => {
@@ -210,7 +236,11 @@ export class TenantsService implements OnApplicationBootstrap, OnApplicationShut
       if (!row) throw new DomainError(ErrorCode.TENANT_UNKNOWN, `Tenant ${id} does not exist`, { tenantId: id });
       if (request.dropSchema) {
         if (!row.exported_at || row.exported_at < row.updated_at) {
-          throw new DomainError(ErrorCode.CONFLICT, `Export tenant ${id} (config.tenant.export) after its last change before dropping its schema`, { tenantId: id });
+          throw new DomainError(
+            ErrorCode.CONFLICT,
+            `Export tenant ${id} (config.tenant.export) after its last change before dropping its schema`,
+            { tenantId: id },
+          );
         }
         await manager.query(`DROP SCHEMA IF EXISTS "${assertIdentifier(row.schema_name)}" CASCADE`);
         schemaDropped = true;
@@ -219,7 +249,8 @@ export class TenantsService implements OnApplicationBootstrap, OnApplicationShut
         `UPDATE config.api_keys SET revoked_at = now() WHERE tenant_id = $1 AND revoked_at IS NULL RETURNING id, prefix`,
         [id],
       )) as [Array<{ id: string; prefix: string }>];
-      for (const key of revoked) await this.changes.record(manager, ConfigApiKeyRevoked, { keyId: key.id, tenantId: id, prefix: key.prefix });
+      for (const key of revoked)
+        await this.changes.record(manager, ConfigApiKeyRevoked, { keyId: key.id, tenantId: id, prefix: key.prefix });
       if (row.status === 'deleted') return record(row);
       return this.applyChange(manager, row, request.actor, 'deleted', { status: 'deleted' });
     });
@@ -229,7 +260,9 @@ export class TenantsService implements OnApplicationBootstrap, OnApplicationShut
 
   /** Tenants whose default policies are not installed yet are retried until the policy service answers. */
   async retryPendingBootstraps(): Promise<void> {
-    const pending = (await this.db.query(`SELECT * FROM config.tenants WHERE policy_bootstrap = 'pending' AND status <> 'deleted' ORDER BY created_at LIMIT 50`).catch(() => [])) as TenantRow[];
+    const pending = (await this.db
+      .query(`SELECT * FROM config.tenants WHERE policy_bootstrap = 'pending' AND status <> 'deleted' ORDER BY created_at LIMIT 50`)
+      .catch(() => [])) as TenantRow[];
     for (const row of pending) await this.bootstrapPolicies(record(row));
   }
 
@@ -240,7 +273,9 @@ export class TenantsService implements OnApplicationBootstrap, OnApplicationShut
     // Every app derives a tenant's schema from its id (#tenancy), so a different explicit
     // name would create a schema no one else can find.
     if (schema !== derived) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `Tenant ${id} must use schema ${derived}`, { violations: [{ path: `/tenants/${id}/schema`, message: `must be ${derived}` }] });
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `Tenant ${id} must use schema ${derived}`, {
+        violations: [{ path: `/tenants/${id}/schema`, message: `must be ${derived}` }],
+      });
     }
     return { ...declaration, id, schema };
   }
@@ -251,10 +286,19 @@ export class TenantsService implements OnApplicationBootstrap, OnApplicationShut
         `INSERT INTO config.tenants (id, name, schema_name, tier, status, features, limits, policy_bootstrap, version)
          VALUES ($1, $2, $3, $4, 'active', $5, $6, 'pending', 1)
          ON CONFLICT DO NOTHING RETURNING *`,
-        [declaration.id, declaration.name, declaration.schema, declaration.tier, JSON.stringify(declaration.features), JSON.stringify(declaration.limits)],
+        [
+          declaration.id,
+          declaration.name,
+          declaration.schema,
+          declaration.tier,
+          JSON.stringify(declaration.features),
+          JSON.stringify(declaration.limits),
+        ],
       )) as TenantRow[];
       if (!inserted[0]) {
-        throw new DomainError(ErrorCode.CONFLICT, `Tenant ${declaration.id} (or schema ${declaration.schema}) already exists`, { tenantId: declaration.id });
+        throw new DomainError(ErrorCode.CONFLICT, `Tenant ${declaration.id} (or schema ${declaration.schema}) already exists`, {
+          tenantId: declaration.id,
+        });
       }
       await this.migrateSchema(manager, declaration.schema);
       const tenant = record(inserted[0]);
@@ -262,7 +306,7 @@ export class TenantsService implements OnApplicationBootstrap, OnApplicationShut
       return tenant;
     });
     await this.changes.flush();
-    this.log.log({ msg: 'tenant onboarded', tenantId: tenant.id, schema: tenant.schema });
+    this.log.log({ msg: 'tenant onboarded', tenantId: tenant.id, schema: tenant.schema, actor });
     return tenant;
   }
 
@@ -281,10 +325,13 @@ export class TenantsService implements OnApplicationBootstrap, OnApplicationShut
 
   private async bootstrapPolicies(tenant: TenantRecord): Promise<TenantRecord> {
     try {
-      await this.rpc.request(PolicyTenantBootstrap, { tenantId: tenant.id }, { timeoutMs: 3_000 });
+      await this.rpc.request(TenantBootstrap, { tenantId: tenant.id, actor: 'mcp-config' }, { timeoutMs: 3_000 });
     } catch (err) {
       const code = err instanceof DomainError ? err.code : ErrorCode.INTERNAL;
-      await this.db.query(`UPDATE config.tenants SET policy_bootstrap_attempts = policy_bootstrap_attempts + 1, policy_bootstrap_error = $2 WHERE id = $1`, [tenant.id, code]);
+      await this.db.query(
+        `UPDATE config.tenants SET policy_bootstrap_attempts = policy_bootstrap_attempts + 1, policy_bootstrap_error = $2 WHERE id = $1`,
+        [tenant.id, code],
+      );
       this.log.warn({ msg: 'default policies not installed yet; will retry', tenantId: tenant.id, code });
       return tenant;
     }

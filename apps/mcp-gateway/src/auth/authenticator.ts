@@ -1,16 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { DomainError, ErrorCode } from '#contracts';
 import { APP_ENV } from '#env';
-import {
-  ApiKeyCache,
-  apiKeyDigest,
-  CredentialRejected,
-  JwtStrategy,
-  VerifiedTokenCache,
-  type ApiKeyGrant,
-  type Principal,
-} from '#auth';
+import { ApiKeyCache, apiKeyDigest, CredentialRejected, JwtStrategy, VerifiedTokenCache, type ApiKeyGrant, type Principal } from '#auth';
 import type { GatewayEnv } from '../env.js';
 import { ConfigLink } from '../config/config-link.js';
 
@@ -47,6 +39,11 @@ export class Authenticator {
       ...(env.AUTH_HS256_SECRET ? { hs256Secret: env.AUTH_HS256_SECRET } : {}),
       ...(env.AUTH_JWKS_URL ? { jwksUrl: env.AUTH_JWKS_URL } : {}),
     });
+    if (!env.AUTH_HS256_SECRET && !env.AUTH_JWKS_URL) {
+      new Logger('Authenticator').warn(
+        'Neither AUTH_JWKS_URL nor AUTH_HS256_SECRET is set: every bearer token is refused, only API keys work',
+      );
+    }
     this.tokens = new VerifiedTokenCache(env.AUTH_TOKEN_CACHE_MAX);
     this.apiKeys = new ApiKeyCache(env.API_KEY_CACHE_TTL_MS, 100_000);
     config.onApiKeyRevoked((keyId) => this.apiKeys.revoke(keyId));

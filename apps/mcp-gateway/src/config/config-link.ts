@@ -61,7 +61,8 @@ export class ConfigLink extends TenantDirectory implements OnModuleInit, OnAppli
   }
 
   get(id: TenantId): GatewayTenant | undefined {
-    if (!this.loaded) throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'The tenant registry is not loaded yet', { retryAfterSeconds: 1 });
+    if (!this.loaded)
+      throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'The tenant registry is not loaded yet', { retryAfterSeconds: 1 });
     const record = this.client.tenant(id);
     if (!record) return undefined;
     return {

@@ -3,7 +3,8 @@ import { hostAllowed, originAllowed } from '../mcp/http-checks.js';
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 // Swagger UI needs its own scripts and inline styles; nothing else is loosened.
-const DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
+const DOCS_CSP =
+  "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
 
 /** Security headers on every answer, errors and 404s included (they are set before routing). */
 export function installSecurityHeaders(fastify: FastifyInstance): void {
@@ -28,7 +29,9 @@ export function installMcpOriginCheck(fastify: FastifyInstance, allowedOrigins: 
     if (!request.url.startsWith('/mcp')) return;
     const origin = request.headers.origin;
     if (!originAllowed(origin, origins) || !hostAllowed(request.headers.host, hosts)) {
-      return reply.status(403).send({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Forbidden: origin or host not allowed' } });
+      return reply
+        .status(403)
+        .send({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Forbidden: origin or host not allowed' } });
     }
   });
 }

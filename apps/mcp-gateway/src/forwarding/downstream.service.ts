@@ -39,7 +39,9 @@ export class Downstream {
 
   async call<Req extends object, Res>(app: AppName, contract: RpcContract<Req, Res>, payload: Req, timeoutMs?: number): Promise<Res> {
     try {
-      return await this.breaker(app).run(() => this.rpc.request(contract, payload, { timeoutMs: timeoutMs ?? this.env.DOWNSTREAM_TIMEOUT_MS }));
+      return await this.breaker(app).run(() =>
+        this.rpc.request(contract, payload, { timeoutMs: timeoutMs ?? this.env.DOWNSTREAM_TIMEOUT_MS }),
+      );
     } catch (err) {
       if (err instanceof BreakerOpen) {
         breakerRejections.inc({ downstream: app });

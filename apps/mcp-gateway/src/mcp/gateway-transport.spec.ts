@@ -53,7 +53,13 @@ function setup(relayLog: unknown[] = []) {
       await new Promise((_r, reject) => extra.signal.addEventListener('abort', () => reject(new Error('aborted'))));
     }
     await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: 'p', progress: 1, total: 2 } });
-    const answer = await extra.sendRequest({ method: 'elicitation/create', params: { message: 'name?', requestedSchema: { type: 'object', properties: { n: { type: 'string' } } } } }, ElicitResultSchema);
+    const answer = await extra.sendRequest(
+      {
+        method: 'elicitation/create',
+        params: { message: 'name?', requestedSchema: { type: 'object', properties: { n: { type: 'string' } } } },
+      },
+      ElicitResultSchema,
+    );
     return { content: [{ type: 'text', text: JSON.stringify(answer.content) }] };
   });
   return { transport, server, seenSignals };
@@ -100,10 +106,23 @@ describe('GatewayTransport', () => {
     assert.match(String(elicit!['id']), /^r1:\d+$/);
     // An answer from another scope is ignored; the owner's answer completes the call.
     const stranger = new FakeResponse();
-    assert.equal(transport.dispatch([{ jsonrpc: '2.0', id: elicit!['id'], result: { action: 'accept', content: { n: 'mallory' } } } as JSONRPCMessage], new McpExchange(stranger, {}, false), 'other', {}), false);
+    assert.equal(
+      transport.dispatch(
+        [{ jsonrpc: '2.0', id: elicit!['id'], result: { action: 'accept', content: { n: 'mallory' } } } as JSONRPCMessage],
+        new McpExchange(stranger, {}, false),
+        'other',
+        {},
+      ),
+      false,
+    );
     await tick();
     assert.equal(res.ended, false);
-    transport.dispatch([{ jsonrpc: '2.0', id: elicit!['id'], result: { action: 'accept', content: { n: 'ada' } } } as JSONRPCMessage], new McpExchange(new FakeResponse(), {}, false), 'sess', {});
+    transport.dispatch(
+      [{ jsonrpc: '2.0', id: elicit!['id'], result: { action: 'accept', content: { n: 'ada' } } } as JSONRPCMessage],
+      new McpExchange(new FakeResponse(), {}, false),
+      'sess',
+      {},
+    );
     await until(() => res.ended);
     const final = res.events()[2]!;
     assert.equal(final['id'], 'c1');
@@ -114,7 +133,12 @@ describe('GatewayTransport', () => {
     const log: unknown[] = [];
     const { transport, server } = setup(log);
     await server.connect(transport);
-    transport.dispatch([{ jsonrpc: '2.0', id: 'r2:7', result: {} } as JSONRPCMessage], new McpExchange(new FakeResponse(), {}, false), 'sess', {});
+    transport.dispatch(
+      [{ jsonrpc: '2.0', id: 'r2:7', result: {} } as JSONRPCMessage],
+      new McpExchange(new FakeResponse(), {}, false),
+      'sess',
+      {},
+    );
     assert.deepEqual(log, [['response', 'r2', 'sess', { jsonrpc: '2.0', id: 7, result: {} }]]);
   });
 
@@ -126,7 +150,12 @@ describe('GatewayTransport', () => {
     transport.dispatch([call(5, 'slow')], new McpExchange(res, {}, false), 'sess', {});
     await until(() => seenSignals.length === 1);
     const cancel = (scope: string, requestId: number) =>
-      transport.dispatch([{ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'user' } } as JSONRPCMessage], new McpExchange(new FakeResponse(), {}, false), scope, {});
+      transport.dispatch(
+        [{ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'user' } } as JSONRPCMessage],
+        new McpExchange(new FakeResponse(), {}, false),
+        scope,
+        {},
+      );
     cancel('other', 5);
     assert.equal(seenSignals[0]!.aborted, false);
     assert.deepEqual(log, [['cancel', 'other', 5, 'user']]);

@@ -32,7 +32,15 @@ describe('MCP HTTP checks', () => {
 });
 
 describe('MCP session ownership', () => {
-  const rec: McpSessionRecord = { id: McpSessionStore.newId(), principalId: 'alice', tenantId: 'acme', endpoint: '/mcp', protocolVersion: '2025-11-25', clientCapabilities: {}, createdAt: 0 };
+  const rec: McpSessionRecord = {
+    id: McpSessionStore.newId(),
+    principalId: 'alice',
+    tenantId: 'acme',
+    endpoint: '/mcp',
+    protocolVersion: '2025-11-25',
+    clientCapabilities: {},
+    createdAt: 0,
+  };
   it('binds a session to principal, tenant and endpoint', () => {
     assert.deepEqual(checkSessionOwner(rec, 'alice', 'acme', '/mcp'), { ok: true });
     assert.deepEqual(checkSessionOwner(rec, 'bob', 'acme', '/mcp'), { ok: false, reason: 'foreign' });

@@ -126,7 +126,9 @@ export class McpServerService implements OnModuleInit {
       return {};
     });
     s.setRequestHandler(ListToolsRequestSchema, async (_req, extra) => ({ tools: await this.listTools(contextOf(extra)) }));
-    s.setRequestHandler(CallToolRequestSchema, (req, extra) => this.callTool(req.params.name, req.params.arguments ?? {}, req.params._meta?.progressToken, extra));
+    s.setRequestHandler(CallToolRequestSchema, (req, extra) =>
+      this.callTool(req.params.name, req.params.arguments ?? {}, req.params._meta?.progressToken, extra),
+    );
     s.setRequestHandler(ListResourcesRequestSchema, async (_req, extra) => {
       const ctx = contextOf(extra);
       const { resources } = await this.catalog(ctx, ResourceList);
@@ -222,12 +224,19 @@ export class McpServerService implements OnModuleInit {
       candidates.push({ policyId: info.qualifiedName, tool });
     }
     const verdicts = await Promise.all(
-      candidates.map((c) => this.policy.decide(ctx.principal, ctx.tenant, { resource: { type: 'tool', id: c.policyId }, action: 'tools.list' })),
+      candidates.map((c) =>
+        this.policy.decide(ctx.principal, ctx.tenant, { resource: { type: 'tool', id: c.policyId }, action: 'tools.list' }),
+      ),
     );
     return candidates.filter((_c, i) => verdicts[i]!.allow).map((c) => c.tool);
   }
 
-  private async callTool(name: string, args: Record<string, unknown>, progressToken: string | number | undefined, extra: Extra): Promise<CallToolResult> {
+  private async callTool(
+    name: string,
+    args: Record<string, unknown>,
+    progressToken: string | number | undefined,
+    extra: Extra,
+  ): Promise<CallToolResult> {
     const ctx = contextOf(extra);
     try {
       if (ctx.endpoint === AGGREGATE && isPlatformTool(name)) {
@@ -256,10 +265,18 @@ export class McpServerService implements OnModuleInit {
     let result: unknown;
     switch (name) {
       case 'submit_inference_job': {
-        const a = args as { model: string; messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>; wait?: boolean } & Record<string, unknown>;
+        const a = args as {
+          model: string;
+          messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>;
+          wait?: boolean;
+        } & Record<string, unknown>;
         const wait = a.wait ?? true;
         const waitTimeoutMs = typeof a['waitTimeoutMs'] === 'number' ? a['waitTimeoutMs'] : 60_000;
-        result = await this.orchestrator(JobSubmit, { ...scope, ...a, wait, ...(wait ? { waitTimeoutMs } : {}) }, wait ? waitTimeoutMs + 5_000 : undefined);
+        result = await this.orchestrator(
+          JobSubmit,
+          { ...scope, ...a, wait, ...(wait ? { waitTimeoutMs } : {}) },
+          wait ? waitTimeoutMs + 5_000 : undefined,
+        );
         break;
       }
       case 'get_job':
@@ -272,7 +289,10 @@ export class McpServerService implements OnModuleInit {
         result = await this.orchestrator(RunGet, { ...scope, runId: String(args['runId']) });
         break;
       case 'list_tools':
-        result = await this.orchestrator(ToolList, { ...scope, ...(args['includeQuarantined'] === true ? { includeQuarantined: true } : {}) });
+        result = await this.orchestrator(ToolList, {
+          ...scope,
+          ...(args['includeQuarantined'] === true ? { includeQuarantined: true } : {}),
+        });
         break;
     }
     return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result as Record<string, unknown> };
@@ -306,13 +326,20 @@ export class McpServerService implements OnModuleInit {
   }
 
   /** Upstream traffic during a call, relayed by the orchestrator, passed on to the calling client. */
-  private async pumpRelay(sub: AsyncIterable<Msg>, ctx: McpCallContext, progressToken: string | number | undefined, extra: Extra): Promise<void> {
+  private async pumpRelay(
+    sub: AsyncIterable<Msg>,
+    ctx: McpCallContext,
+    progressToken: string | number | undefined,
+    extra: Extra,
+  ): Promise<void> {
     for await (const msg of sub) {
       const message = decodeJson(msg.data) as RelayNotification | RelayRequest | undefined;
       if (!message || typeof message !== 'object') continue;
       if (message.type === 'progress') {
         if (progressToken !== undefined) {
-          await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, ...message.params } }).catch(() => undefined);
+          await extra
+            .sendNotification({ method: 'notifications/progress', params: { progressToken, ...message.params } })
+            .catch(() => undefined);
         }
       } else if (message.type === 'log') {
         if (this.logWanted(ctx, message.params.level)) {
@@ -389,10 +416,16 @@ export class McpServerService implements OnModuleInit {
         .map((e) => e.server),
     );
     if (byTemplate.size === 1) return [...byTemplate][0]!;
-    throw new McpError(McpErrorCode.InvalidParams, exact.size + byTemplate.size > 1 ? 'Resource URI is ambiguous; use /mcp/servers/{name}' : 'Resource not found');
+    throw new McpError(
+      McpErrorCode.InvalidParams,
+      exact.size + byTemplate.size > 1 ? 'Resource URI is ambiguous; use /mcp/servers/{name}' : 'Resource not found',
+    );
   }
 
-  private catalog<R>(ctx: McpCallContext, contract: RpcContract<{ tenantId: string; principalId: string; roles?: string[] }, R>): Promise<R> {
+  private catalog<R>(
+    ctx: McpCallContext,
+    contract: RpcContract<{ tenantId: string; principalId: string; roles?: string[] }, R>,
+  ): Promise<R> {
     return this.orchestrator(contract, this.scope(ctx));
   }
 

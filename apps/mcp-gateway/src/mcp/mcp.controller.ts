@@ -114,7 +114,13 @@ export class McpController {
       }
     }
 
-    const ctx: McpCallContext = { principal, tenant: tenant!, endpoint, ...(session ? { session } : {}), ...(newSessionId ? { newSessionId } : {}) };
+    const ctx: McpCallContext = {
+      principal,
+      tenant: tenant!,
+      endpoint,
+      ...(session ? { session } : {}),
+      ...(newSessionId ? { newSessionId } : {}),
+    };
     const headers = stringHeaders(reply);
     if (newSessionId) headers['mcp-session-id'] = newSessionId;
     const scope = session?.id ?? newSessionId ?? `principal:${principal.id}:${tenant!.id}:${endpoint}`;

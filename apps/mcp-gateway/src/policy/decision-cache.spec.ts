@@ -17,7 +17,9 @@ describe('DecisionCache', () => {
   it('coalesces concurrent misses into one load', async () => {
     let loads = 0;
     const c = new DecisionCache<number>(1000, 10);
-    const results = await Promise.all(Array.from({ length: 20 }, () => c.get('k', async () => (await new Promise((r) => setTimeout(r, 5)), ++loads))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => c.get('k', async () => (await new Promise((r) => setTimeout(r, 5)), ++loads))),
+    );
     assert.equal(loads, 1);
     assert.ok(results.every((r) => r === 1));
   });

@@ -20,14 +20,14 @@ export class DecisionCache<T> {
     const pending = this.inflight.get(key);
     if (pending) return pending;
     const generation = this.generation;
-    const p = load().then(
-      (value) => {
+    const p = load()
+      .then((value) => {
         if (generation === this.generation) this.store(key, value);
         return value;
-      },
-    ).finally(() => {
-      if (this.inflight.get(key) === p) this.inflight.delete(key);
-    });
+      })
+      .finally(() => {
+        if (this.inflight.get(key) === p) this.inflight.delete(key);
+      });
     this.inflight.set(key, p);
     return p;
   }

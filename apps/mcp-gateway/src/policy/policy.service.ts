@@ -26,7 +26,17 @@ export class PolicyService extends PolicyDecider {
 
   async decide(principal: Principal, tenant: GatewayTenant, query: PolicyQuery): Promise<PolicyVerdict> {
     // Everything the decision can depend on is in the key, so two callers never share a verdict wrongly.
-    const key = JSON.stringify([principal.id, principal.roles, principal.tenants, tenant.id, tenant.status, tenant.tier, query.resource.type, query.resource.id ?? null, query.action]);
+    const key = JSON.stringify([
+      principal.id,
+      principal.roles,
+      principal.tenants,
+      tenant.id,
+      tenant.status,
+      tenant.tier,
+      query.resource.type,
+      query.resource.id ?? null,
+      query.action,
+    ]);
     const verdict = await this.cache.get(key, async () => {
       const request: DecisionEvaluateRequest = {
         subject: { id: principal.id, roles: [...principal.roles], tenants: [...principal.tenants] },

@@ -34,7 +34,12 @@ export class RateLimitService {
   async admit(tenantId: string, clientId: string, tenantLimit: number | undefined): Promise<Record<string, string>> {
     let decision: RateLimitDecision;
     try {
-      decision = await this.limiter.check(tenantId, clientId, tenantLimit ?? this.env.RATE_LIMIT_TENANT_PER_MIN, this.env.RATE_LIMIT_CLIENT_PER_MIN);
+      decision = await this.limiter.check(
+        tenantId,
+        clientId,
+        tenantLimit ?? this.env.RATE_LIMIT_TENANT_PER_MIN,
+        this.env.RATE_LIMIT_CLIENT_PER_MIN,
+      );
     } catch {
       if (this.env.RATE_LIMIT_FAIL_MODE === 'open') {
         unavailable.inc({ outcome: 'admitted' });

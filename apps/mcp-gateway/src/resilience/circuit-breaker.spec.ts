@@ -7,7 +7,13 @@ const fail = () => Promise.reject(new Outage('down'));
 const ok = () => Promise.resolve('ok');
 
 function breaker(clock: { t: number }, changes: string[] = []) {
-  return new CircuitBreaker('orchestrator', { failureThreshold: 5, openMs: 60_000 }, (e) => e instanceof Outage, () => clock.t, (_d, s) => changes.push(s));
+  return new CircuitBreaker(
+    'orchestrator',
+    { failureThreshold: 5, openMs: 60_000 },
+    (e) => e instanceof Outage,
+    () => clock.t,
+    (_d, s) => changes.push(s),
+  );
 }
 
 describe('CircuitBreaker', () => {
@@ -19,7 +25,10 @@ describe('CircuitBreaker', () => {
     await assert.rejects(b.run(fail), Outage);
     assert.equal(b.state, 'open');
     let called = false;
-    await assert.rejects(b.run(async () => ((called = true), 'x')), (e: unknown) => e instanceof BreakerOpen && e.retryInMs === 60_000);
+    await assert.rejects(
+      b.run(async () => ((called = true), 'x')),
+      (e: unknown) => e instanceof BreakerOpen && e.retryInMs === 60_000,
+    );
     assert.equal(called, false);
   });
 

@@ -1,7 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { JobGet, JobSubmit, RunGet, RunStart, ToolList, WorkflowList, type JobInfo, type JobSubmitRequest, type RunInfo, type ToolInfo } from '#contracts';
+import {
+  JobGet,
+  JobSubmit,
+  RunGet,
+  RunStart,
+  ToolList,
+  WorkflowList,
+  type JobInfo,
+  type JobSubmitRequest,
+  type RunInfo,
+  type ToolInfo,
+} from '#contracts';
 import { Governed } from '../pipeline/governed.js';
 import { Downstream } from '../forwarding/downstream.service.js';
 import { JsonSchemaPipe } from '../edge/json-schema.pipe.js';
@@ -58,7 +69,10 @@ export class OrchestratorController {
   @Governed({ resource: 'tool', action: 'GET' })
   @ApiOperation({ summary: 'Registered upstream tools of the tenant' })
   async tools(@Req() req: FastifyRequest, @Query('includeQuarantined') includeQuarantined?: string): Promise<{ items: ToolInfo[] }> {
-    return this.downstream.call('mcp-orchestrator-api', ToolList, { ...callerScope(req), ...(includeQuarantined === 'true' ? { includeQuarantined: true } : {}) });
+    return this.downstream.call('mcp-orchestrator-api', ToolList, {
+      ...callerScope(req),
+      ...(includeQuarantined === 'true' ? { includeQuarantined: true } : {}),
+    });
   }
 
   @Post('jobs')
@@ -91,7 +105,11 @@ export class OrchestratorController {
   @Governed({ resource: 'workflow', action: 'POST', resourceIdParam: 'workflow' })
   @ApiOperation({ summary: 'Start a run of a workflow' })
   @ApiBody({ schema: RUN_SCHEMA as object })
-  startRun(@Req() req: FastifyRequest, @Param('workflow') workflow: string, @Body(new JsonSchemaPipe(RUN_SCHEMA)) body: { version?: number; input?: Record<string, unknown> }): Promise<RunInfo> {
+  startRun(
+    @Req() req: FastifyRequest,
+    @Param('workflow') workflow: string,
+    @Body(new JsonSchemaPipe(RUN_SCHEMA)) body: { version?: number; input?: Record<string, unknown> },
+  ): Promise<RunInfo> {
     return this.downstream.call('mcp-orchestrator-api', RunStart, { ...callerScope(req), workflow, ...body });
   }
 

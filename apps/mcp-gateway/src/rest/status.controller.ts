@@ -16,7 +16,10 @@ export class StatusController {
   @Get('ping')
   @Governed({ resource: 'platform', action: 'GET' })
   @ApiHeader({ name: 'X-Tenant-ID', required: true })
-  @ApiOperation({ summary: "The tenant's whole call path (auth, tenant, rate limit, policy, NATS to the orchestrator), answered by an orchestrator instance" })
+  @ApiOperation({
+    summary:
+      "The tenant's whole call path (auth, tenant, rate limit, policy, NATS to the orchestrator), answered by an orchestrator instance",
+  })
   @TenantRouteErrors()
   ping(): Promise<StatusGetReply> {
     return this.downstream.call('mcp-orchestrator-api', StatusGet['mcp-orchestrator-api'], {});

@@ -19,12 +19,24 @@ const ERROR_BODY = {
 /** The errors every governed tenant route can answer, documented once. */
 export function TenantRouteErrors() {
   return applyDecorators(
-    ApiResponse({ status: 400, description: 'TENANT_REQUIRED, TENANT_INVALID, VALIDATION_FAILED (details.fields: JSON pointers)', schema: ERROR_BODY }),
+    ApiResponse({
+      status: 400,
+      description: 'TENANT_REQUIRED, TENANT_INVALID, VALIDATION_FAILED (details.fields: JSON pointers)',
+      schema: ERROR_BODY,
+    }),
     ApiResponse({ status: 401, description: 'UNAUTHENTICATED (WWW-Authenticate: Bearer resource_metadata=…)', schema: ERROR_BODY }),
-    ApiResponse({ status: 403, description: 'TENANT_FORBIDDEN, TENANT_UNKNOWN, TENANT_SUSPENDED, FEATURE_DISABLED, POLICY_DENIED (details.reason)', schema: ERROR_BODY }),
+    ApiResponse({
+      status: 403,
+      description: 'TENANT_FORBIDDEN, TENANT_UNKNOWN, TENANT_SUSPENDED, FEATURE_DISABLED, POLICY_DENIED (details.reason)',
+      schema: ERROR_BODY,
+    }),
     ApiResponse({ status: 413, description: 'PAYLOAD_TOO_LARGE', schema: ERROR_BODY }),
     ApiResponse({ status: 429, description: 'RATE_LIMITED (Retry-After, RateLimit-Limit/Remaining/Reset)', schema: ERROR_BODY }),
-    ApiResponse({ status: 503, description: 'SERVICE_UNAVAILABLE: downstream unavailable or its circuit open (Retry-After)', schema: ERROR_BODY }),
+    ApiResponse({
+      status: 503,
+      description: 'SERVICE_UNAVAILABLE: downstream unavailable or its circuit open (Retry-After)',
+      schema: ERROR_BODY,
+    }),
     ApiResponse({ status: 504, description: 'UPSTREAM_TIMEOUT', schema: ERROR_BODY }),
   );
 }

@@ -2,7 +2,10 @@ import { DomainError, ErrorCode } from '#contracts';
 import { cancelledError } from '../cancellation.js';
 import { SseParser } from './sse.js';
 
-export interface ChatMessage { role: 'system' | 'user' | 'assistant' | 'tool'; content: string }
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+}
 
 export interface ChatCompletionRequest {
   model: string;
@@ -22,7 +25,11 @@ export interface ChatCompletionResult {
   backend: string | null;
 }
 
-interface Choice { message?: { content?: string }; delta?: { content?: string }; finish_reason?: string | null }
+interface Choice {
+  message?: { content?: string };
+  delta?: { content?: string };
+  finish_reason?: string | null;
+}
 interface CompletionBody {
   choices?: Choice[];
   usage?: { prompt_tokens?: number; completion_tokens?: number };
@@ -43,10 +50,16 @@ export async function chatCompletion(
   req: ChatCompletionRequest,
   opts: { signal?: AbortSignal; onDelta?: (text: string) => void; apiKey?: string } = {},
 ): Promise<ChatCompletionResult> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: req.stream ? 'text/event-stream' : 'application/json' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: req.stream ? 'text/event-stream' : 'application/json',
+  };
   if (opts.apiKey) headers.authorization = `Bearer ${opts.apiKey}`;
   const body = {
-    model: req.model, messages: req.messages, max_tokens: req.maxTokens, stream: req.stream,
+    model: req.model,
+    messages: req.messages,
+    max_tokens: req.maxTokens,
+    stream: req.stream,
     ...(req.stream ? { stream_options: { include_usage: true } } : {}),
   };
   let res: Response;
@@ -59,8 +72,16 @@ export async function chatCompletion(
   if (!res.ok) {
     const text = await res.text().catch(() => '');
     let message = text.slice(0, 500);
-    try { message = (JSON.parse(text) as CompletionBody).error?.message ?? message; } catch { /* non-JSON error body */ }
-    throw new DomainError(res.status >= 500 ? ErrorCode.SERVICE_UNAVAILABLE : ErrorCode.VALIDATION_FAILED, 'inference backend rejected the request', { status: res.status, message });
+    try {
+      message = (JSON.parse(text) as CompletionBody).error?.message ?? message;
+    } catch {
+      /* non-JSON error body */
+    }
+    throw new DomainError(
+      res.status >= 500 ? ErrorCode.SERVICE_UNAVAILABLE : ErrorCode.VALIDATION_FAILED,
+      'inference backend rejected the request',
+      { status: res.status, message },
+    );
   }
   if (!req.stream) {
     const json = (await res.json()) as CompletionBody;
@@ -101,7 +122,8 @@ export async function chatCompletion(
     }
   }
   return {
-    content, finishReason,
+    content,
+    finishReason,
     promptTokens: usage?.prompt_tokens ?? 0,
     completionTokens: usage?.completion_tokens ?? chunks,
     usageEstimated: usage === undefined,

@@ -12,7 +12,10 @@ export class SseParser {
       if (!match) break;
       const raw = this.buffer.slice(0, match.index);
       this.buffer = this.buffer.slice(match.index + match[0].length);
-      const data = raw.split(/\r?\n/).filter((l) => l.startsWith('data:')).map((l) => l.slice(5).replace(/^ /, ''));
+      const data = raw
+        .split(/\r?\n/)
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).replace(/^ /, ''));
       if (data.length) events.push(data.join('\n'));
     }
     return events;

@@ -82,7 +82,9 @@ export class OrchestratorDb implements OnModuleInit {
 
   /** Tenants whose orchestrator tables exist (for background sweeps over every tenant). */
   async knownTenants(): Promise<TenantId[]> {
-    const rows = (await this.dataSource.query(`SELECT tenant_id FROM "${GLOBAL_SCHEMA}".orch_tenants ORDER BY tenant_id`)) as { tenant_id: string }[];
+    const rows = (await this.dataSource.query(`SELECT tenant_id FROM "${GLOBAL_SCHEMA}".orch_tenants ORDER BY tenant_id`)) as {
+      tenant_id: string;
+    }[];
     return rows.map((r) => r.tenant_id as TenantId);
   }
 
@@ -92,8 +94,12 @@ export class OrchestratorDb implements OnModuleInit {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`orchestrator-schema:${schema}`]);
       await manager.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       await manager.query(`SELECT set_config('search_path', $1, true)`, [`"${schema}"`]);
-      await manager.query(`CREATE TABLE IF NOT EXISTS orch_schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-      const applied = new Set(((await manager.query(`SELECT version FROM orch_schema_version`)) as { version: number }[]).map((r) => r.version));
+      await manager.query(
+        `CREATE TABLE IF NOT EXISTS orch_schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
+      const applied = new Set(
+        ((await manager.query(`SELECT version FROM orch_schema_version`)) as { version: number }[]).map((r) => r.version),
+      );
       for (const m of SCHEMA_MIGRATIONS) {
         if (applied.has(m.version) || !m.scopes.includes(scope)) continue;
         await manager.query(m.sql);

@@ -13,7 +13,12 @@ test('opens after consecutive failures, rejects fast, then half-opens after the 
   for (let i = 0; i < 3; i++) await assert.rejects(b.run(fail), /boom/);
   assert.equal(b.state, 'open');
   let called = false;
-  await assert.rejects(b.run(async () => { called = true; }), (e: unknown) => e instanceof DomainError && e.code === ErrorCode.SERVICE_UNAVAILABLE);
+  await assert.rejects(
+    b.run(async () => {
+      called = true;
+    }),
+    (e: unknown) => e instanceof DomainError && e.code === ErrorCode.SERVICE_UNAVAILABLE,
+  );
   assert.equal(called, false);
   now = 1000;
   assert.equal(b.state, 'half-open');

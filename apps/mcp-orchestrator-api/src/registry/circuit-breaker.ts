@@ -18,7 +18,10 @@ export class CircuitBreaker {
   private stateValue: CircuitState = 'closed';
   private readonly now: () => number;
 
-  constructor(readonly name: string, private readonly opts: CircuitBreakerOptions) {
+  constructor(
+    readonly name: string,
+    private readonly opts: CircuitBreakerOptions,
+  ) {
     this.now = opts.now ?? Date.now;
   }
 
@@ -31,7 +34,8 @@ export class CircuitBreaker {
     const state = this.state;
     if (state === 'open' || (state === 'half-open' && this.trialInFlight)) {
       throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `upstream ${this.name} is unavailable (circuit open)`, {
-        upstream: this.name, retryAfterMs: Math.max(0, this.opts.resetTimeoutMs - (this.now() - this.openedAt)),
+        upstream: this.name,
+        retryAfterMs: Math.max(0, this.opts.resetTimeoutMs - (this.now() - this.openedAt)),
       });
     }
     const trial = state === 'half-open';

@@ -27,5 +27,7 @@ export function pinnedDefinition(tool: ToolDefinition): ToolDefinition {
 }
 
 export function definitionHash(tool: ToolDefinition): string {
-  return createHash('sha256').update(canonicalJson(pinnedDefinition(tool))).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(pinnedDefinition(tool)))
+    .digest('hex');
 }

@@ -1,11 +1,34 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import {
-  CompletionComplete, PromptGet, PromptList, ResourceList, ResourceRead, ServerApprove, ServerList, ServerRefresh, ServerRegister,
-  ServerRemove, ToolCall, ToolCancel, ToolList,
-  type CompletionCompleteRequest, type PromptGetRequest, type PromptListRequest, type ResourceListRequest, type ResourceReadRequest,
-  type ServerApproveRequest, type ServerListRequest, type ServerRefreshRequest, type ServerRegisterRequest, type ServerRemoveRequest,
-  type TenantScopedRequest, type ToolCallReply, type ToolCallRequest, type ToolCancelRequest, type ToolListRequest,
+  CompletionComplete,
+  PromptGet,
+  PromptList,
+  ResourceList,
+  ResourceRead,
+  ServerApprove,
+  ServerList,
+  ServerRefresh,
+  ServerRegister,
+  ServerRemove,
+  ToolCall,
+  ToolCancel,
+  ToolList,
+  type CompletionCompleteRequest,
+  type PromptGetRequest,
+  type PromptListRequest,
+  type ResourceListRequest,
+  type ResourceReadRequest,
+  type ServerApproveRequest,
+  type ServerListRequest,
+  type ServerRefreshRequest,
+  type ServerRegisterRequest,
+  type ServerRemoveRequest,
+  type TenantScopedRequest,
+  type ToolCallReply,
+  type ToolCallRequest,
+  type ToolCancelRequest,
+  type ToolListRequest,
 } from '#contracts';
 import { APP_ENV } from '#env';
 import { NatsClient } from '#messaging';
@@ -33,7 +56,12 @@ export class RegistryController {
   register(req: ServerRegisterRequest) {
     const actor = actorOf(req);
     return this.registry.register(this.registry.scopeFor(actor, req.scope, true), {
-      name: req.server, url: req.url, version: req.version, quarantineOnChange: req.quarantineOnChange, createdBy: actor.principalId,
+      name: req.server,
+      url: req.url,
+      version: req.version,
+      quarantineOnChange: req.quarantineOnChange,
+      auth: req.auth,
+      createdBy: actor.principalId,
     });
   }
 
@@ -94,8 +122,9 @@ export class RegistryController {
   async read(req: ResourceReadRequest) {
     const { tenantId } = actorOf(req);
     const s = await this.registry.resolveServer(tenantId, req.server);
-    return this.registry.pool.request(this.registry.target(s.ref, req.server, s.url), (c) =>
-      c.readResource({ uri: req.uri }, { timeout: this.env.TOOL_CALL_TIMEOUT_MS }));
+    return this.registry.pool.request(await this.registry.target(s.ref, req.server, s.url, s.auth), (c) =>
+      c.readResource({ uri: req.uri }, { timeout: this.env.TOOL_CALL_TIMEOUT_MS }),
+    );
   }
 
   @MessagePattern(PromptList.subject)
@@ -108,15 +137,17 @@ export class RegistryController {
   async prompt(req: PromptGetRequest) {
     const { tenantId } = actorOf(req);
     const s = await this.registry.resolveServer(tenantId, req.server);
-    return this.registry.pool.request(this.registry.target(s.ref, req.server, s.url), (c) =>
-      c.getPrompt({ name: req.name, arguments: req.arguments }, { timeout: this.env.TOOL_CALL_TIMEOUT_MS }));
+    return this.registry.pool.request(await this.registry.target(s.ref, req.server, s.url, s.auth), (c) =>
+      c.getPrompt({ name: req.name, arguments: req.arguments }, { timeout: this.env.TOOL_CALL_TIMEOUT_MS }),
+    );
   }
 
   @MessagePattern(CompletionComplete.subject)
   async complete(req: CompletionCompleteRequest) {
     const { tenantId } = actorOf(req);
     const s = await this.registry.resolveServer(tenantId, req.server);
-    return this.registry.pool.request(this.registry.target(s.ref, req.server, s.url), (c) =>
-      c.complete({ ref: req.ref as never, argument: req.argument }, { timeout: this.env.TOOL_CALL_TIMEOUT_MS }));
+    return this.registry.pool.request(await this.registry.target(s.ref, req.server, s.url, s.auth), (c) =>
+      c.complete({ ref: req.ref as never, argument: req.argument }, { timeout: this.env.TOOL_CALL_TIMEOUT_MS }),
+    );
   }
 }

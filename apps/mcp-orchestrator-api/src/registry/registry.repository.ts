@@ -3,45 +3,88 @@ import type { Sql } from '../persistence/orchestrator-db.js';
 import { definitionHash, pinnedDefinition, type ToolDefinition } from './definition-hash.js';
 
 interface ServerRow {
-  name: string; url: string; version: string | null; quarantine_on_change: boolean; status: 'active' | 'unreachable';
+  name: string;
+  url: string;
+  version: string | null;
+  auth: UpstreamAuth | null;
+  quarantine_on_change: boolean;
+  status: 'active' | 'unreachable';
   catalog: { resources: unknown[]; resourceTemplates: unknown[]; prompts: unknown[] };
-  last_refreshed_at: Date | null; last_error: string | null; created_at: Date;
+  last_refreshed_at: Date | null;
+  last_error: string | null;
+  created_at: Date;
 }
 interface ToolRow {
-  server: string; name: string; version: number; hash: string; definition: ToolDefinition; status: ToolStatus;
-  first_seen_at: Date; approved_by: string | null;
+  server: string;
+  name: string;
+  version: number;
+  hash: string;
+  definition: ToolDefinition;
+  status: ToolStatus;
+  first_seen_at: Date;
+  approved_by: string | null;
 }
 
-export interface Catalog { tools: ToolDefinition[]; resources: unknown[]; resourceTemplates: unknown[]; prompts: unknown[] }
+export interface UpstreamAuth {
+  secret: string;
+  header: string;
+  scheme: string;
+}
+
+export interface Catalog {
+  tools: ToolDefinition[];
+  resources: unknown[];
+  resourceTemplates: unknown[];
+  prompts: unknown[];
+}
 
 export const QUALIFIED_SEPARATOR = '__';
 
 export function toolInfo(row: ToolRow, scope: RegistryScope): ToolInfo {
   const d = row.definition;
   return {
-    server: row.server, scope, name: row.name, qualifiedName: `${row.server}${QUALIFIED_SEPARATOR}${row.name}`,
-    version: row.version, hash: row.hash, status: row.status,
+    server: row.server,
+    scope,
+    name: row.name,
+    qualifiedName: `${row.server}${QUALIFIED_SEPARATOR}${row.name}`,
+    version: row.version,
+    hash: row.hash,
+    status: row.status,
     ...(d.title !== undefined ? { title: d.title } : {}),
     ...(d.description !== undefined ? { description: d.description } : {}),
     inputSchema: d.inputSchema,
     ...(d.outputSchema !== undefined ? { outputSchema: d.outputSchema } : {}),
     ...(d.annotations !== undefined ? { annotations: d.annotations } : {}),
-    firstSeenAt: row.first_seen_at.toISOString(), approvedBy: row.approved_by,
+    firstSeenAt: row.first_seen_at.toISOString(),
+    approvedBy: row.approved_by,
   };
 }
 
 function serverInfo(row: ServerRow, scope: RegistryScope, tools: ToolRow[]): ServerInfo {
   return {
-    name: row.name, scope, url: row.url, version: row.version, status: row.status, quarantineOnChange: row.quarantine_on_change,
-    lastRefreshedAt: row.last_refreshed_at?.toISOString() ?? null, lastError: row.last_error, createdAt: row.created_at.toISOString(),
+    name: row.name,
+    scope,
+    url: row.url,
+    version: row.version,
+    status: row.status,
+    quarantineOnChange: row.quarantine_on_change,
+    auth: row.auth,
+    lastRefreshedAt: row.last_refreshed_at?.toISOString() ?? null,
+    lastError: row.last_error,
+    createdAt: row.created_at.toISOString(),
     tools: tools.map((t) => toolInfo(t, scope)),
-    resources: row.catalog.resources, resourceTemplates: row.catalog.resourceTemplates, prompts: row.catalog.prompts,
+    resources: row.catalog.resources,
+    resourceTemplates: row.catalog.resourceTemplates,
+    prompts: row.catalog.prompts,
   };
 }
 
 /** SQL of one registry (global or a tenant's): which one is decided by the Sql's search_path. */
 export class RegistryRepository {
-  constructor(private readonly sql: Sql, private readonly scope: RegistryScope) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly scope: RegistryScope,
+  ) {}
 
   async server(name: string, forUpdate = false): Promise<ServerRow | undefined> {
     const rows = await this.sql.query<ServerRow>(`SELECT * FROM orch_servers WHERE name = $1${forUpdate ? ' FOR UPDATE' : ''}`, [name]);
@@ -52,11 +95,18 @@ export class RegistryRepository {
     return this.sql.query<ServerRow>(`SELECT * FROM orch_servers ORDER BY name`);
   }
 
-  async insertServer(s: { name: string; url: string; version: string | null; quarantineOnChange: boolean; createdBy: string }): Promise<boolean> {
+  async insertServer(s: {
+    name: string;
+    url: string;
+    version: string | null;
+    quarantineOnChange: boolean;
+    auth: UpstreamAuth | null;
+    createdBy: string;
+  }): Promise<boolean> {
     const rows = await this.sql.query(
-      `INSERT INTO orch_servers (name, url, version, quarantine_on_change, created_by) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO orch_servers (name, url, version, quarantine_on_change, auth, created_by) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (name) DO NOTHING RETURNING name`,
-      [s.name, s.url, s.version, s.quarantineOnChange, s.createdBy],
+      [s.name, s.url, s.version, s.quarantineOnChange, s.auth ? JSON.stringify(s.auth) : null, s.createdBy],
     );
     return rows.length === 1;
   }
@@ -89,7 +139,13 @@ export class RegistryRepository {
 
   async infos(): Promise<ServerInfo[]> {
     const [rows, tools] = await Promise.all([this.servers(), this.currentTools()]);
-    return rows.map((r) => serverInfo(r, this.scope, tools.filter((t) => t.server === r.name)));
+    return rows.map((r) =>
+      serverInfo(
+        r,
+        this.scope,
+        tools.filter((t) => t.server === r.name),
+      ),
+    );
   }
 
   async markUnreachable(name: string, error: string): Promise<void> {
@@ -102,7 +158,12 @@ export class RegistryRepository {
    * changes, otherwise quarantined; a quarantined tool cannot be called until approved. Caller holds
    * the server row lock.
    */
-  async applyCatalog(server: ServerRow, catalog: Catalog, firstRegistration: boolean, serverVersion: string | null): Promise<RefreshOutcome> {
+  async applyCatalog(
+    server: ServerRow,
+    catalog: Catalog,
+    firstRegistration: boolean,
+    serverVersion: string | null,
+  ): Promise<RefreshOutcome> {
     const outcome: RefreshOutcome = { added: [], changed: [], removed: [] };
     const current = new Map((await this.currentTools(server.name)).map((t) => [t.name, t]));
     const seen = new Set<string>();
@@ -115,9 +176,15 @@ export class RegistryRepository {
       const trusted = firstRegistration || !server.quarantine_on_change;
       const status: ToolStatus = trusted ? 'active' : 'quarantined';
       const [{ next }] = await this.sql.query<{ next: number }>(
-        `SELECT COALESCE(MAX(version), 0) + 1 AS next FROM orch_tool_versions WHERE server = $1 AND name = $2`, [server.name, tool.name]);
+        `SELECT COALESCE(MAX(version), 0) + 1 AS next FROM orch_tool_versions WHERE server = $1 AND name = $2`,
+        [server.name, tool.name],
+      );
       if (existing) {
-        await this.sql.query(`UPDATE orch_tool_versions SET status = 'superseded' WHERE server = $1 AND name = $2 AND version = $3`, [server.name, tool.name, existing.version]);
+        await this.sql.query(`UPDATE orch_tool_versions SET status = 'superseded' WHERE server = $1 AND name = $2 AND version = $3`, [
+          server.name,
+          tool.name,
+          existing.version,
+        ]);
       }
       await this.sql.query(
         `INSERT INTO orch_tool_versions (server, name, version, hash, definition, status) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -128,12 +195,20 @@ export class RegistryRepository {
     }
     for (const [name, row] of current) {
       if (seen.has(name)) continue;
-      await this.sql.query(`UPDATE orch_tool_versions SET status = 'removed' WHERE server = $1 AND name = $2 AND version = $3`, [server.name, name, row.version]);
+      await this.sql.query(`UPDATE orch_tool_versions SET status = 'removed' WHERE server = $1 AND name = $2 AND version = $3`, [
+        server.name,
+        name,
+        row.version,
+      ]);
       outcome.removed.push(name);
     }
     await this.sql.query(
       `UPDATE orch_servers SET status = 'active', last_error = NULL, last_refreshed_at = now(), catalog = $2, version = COALESCE(version, $3) WHERE name = $1`,
-      [server.name, JSON.stringify({ resources: catalog.resources, resourceTemplates: catalog.resourceTemplates, prompts: catalog.prompts }), serverVersion],
+      [
+        server.name,
+        JSON.stringify({ resources: catalog.resources, resourceTemplates: catalog.resourceTemplates, prompts: catalog.prompts }),
+        serverVersion,
+      ],
     );
     return outcome;
   }

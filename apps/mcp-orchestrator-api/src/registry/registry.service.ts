@@ -1,18 +1,30 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
-  DomainError, ErrorCode, PLATFORM_ADMIN_ROLE, ToolChanged,
-  type RefreshOutcome, type RegistryScope, type ServerInfo, type ToolCallReply, type ToolInfo,
+  ConfigSecretResolve,
+  DomainError,
+  ErrorCode,
+  PLATFORM_ADMIN_ROLE,
+  ToolChanged,
+  type RefreshOutcome,
+  type RegistryScope,
+  type ServerInfo,
+  type ToolCallReply,
+  type ToolInfo,
 } from '#contracts';
-import { EventBus } from '#messaging';
+import { EventBus, RpcClient } from '#messaging';
 import type { TenantId } from '#tenancy';
 import { APP_ENV } from '#env';
 import type { OrchestratorApiEnv } from '../env.js';
 import { OrchestratorDb, type RegistryScopeRef } from '../persistence/orchestrator-db.js';
 import { recordUsage } from '../usage/usage.repository.js';
-import { RegistryRepository, toolInfo, type Catalog } from './registry.repository.js';
+import { RegistryRepository, toolInfo, type Catalog, type UpstreamAuth } from './registry.repository.js';
 import { UpstreamPool, type CallRelay, type UpstreamTarget } from './upstream-pool.js';
 
-export interface Actor { tenantId: TenantId; principalId: string; roles: string[] }
+export interface Actor {
+  tenantId: TenantId;
+  principalId: string;
+  roles: string[];
+}
 
 export interface ToolCallInput {
   server: string;
@@ -46,10 +58,12 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
   readonly pool: UpstreamPool;
   private timer?: NodeJS.Timeout;
   private readonly pendingRefresh = new Map<string, NodeJS.Timeout>();
+  private readonly secrets = new Map<string, { value: string; expires: number }>();
 
   constructor(
     private readonly db: OrchestratorDb,
     private readonly events: EventBus,
+    private readonly rpc: RpcClient,
     @Inject(APP_ENV) private readonly env: OrchestratorApiEnv,
   ) {
     this.pool = new UpstreamPool({
@@ -82,18 +96,36 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     return { scope: 'global' };
   }
 
-  async register(ref: RegistryScopeRef, input: { name: string; url: string; version?: string; quarantineOnChange?: boolean; createdBy: string }): Promise<ServerInfo> {
-    const target: UpstreamTarget = { key: poolKey(ref, input.name), url: input.url };
+  async register(
+    ref: RegistryScopeRef,
+    input: {
+      name: string;
+      url: string;
+      version?: string;
+      quarantineOnChange?: boolean;
+      auth?: { secret: string; header?: string; scheme?: string };
+      createdBy: string;
+    },
+  ): Promise<ServerInfo> {
+    const auth: UpstreamAuth | null = input.auth
+      ? { secret: input.auth.secret, header: (input.auth.header ?? 'authorization').toLowerCase(), scheme: input.auth.scheme ?? 'Bearer' }
+      : null;
+    const target = await this.target(ref, input.name, input.url, auth);
     const exists = await this.db.registry(ref, (sql) => new RegistryRepository(sql, ref.scope).server(input.name));
     if (exists) throw new DomainError(ErrorCode.CONFLICT, `A server named "${input.name}" is already registered`, { server: input.name });
     const catalog = await this.discover(target);
     const info = await this.db.registry(ref, async (sql) => {
       const repo = new RegistryRepository(sql, ref.scope);
       const inserted = await repo.insertServer({
-        name: input.name, url: input.url, version: input.version ?? null,
-        quarantineOnChange: input.quarantineOnChange ?? this.env.REGISTRY_QUARANTINE_ON_CHANGE, createdBy: input.createdBy,
+        name: input.name,
+        url: input.url,
+        version: input.version ?? null,
+        quarantineOnChange: input.quarantineOnChange ?? this.env.REGISTRY_QUARANTINE_ON_CHANGE,
+        auth,
+        createdBy: input.createdBy,
       });
-      if (!inserted) throw new DomainError(ErrorCode.CONFLICT, `A server named "${input.name}" is already registered`, { server: input.name });
+      if (!inserted)
+        throw new DomainError(ErrorCode.CONFLICT, `A server named "${input.name}" is already registered`, { server: input.name });
       await repo.applyCatalog((await repo.server(input.name, true))!, catalog, true, catalog.serverVersion);
       return (await repo.info(input.name))!;
     });
@@ -113,7 +145,7 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     if (!row) throw new DomainError(ErrorCode.NOT_FOUND, `No server named "${name}"`, { server: name });
     let catalog: Catalog & { serverVersion: string | null };
     try {
-      catalog = await this.discover({ key: poolKey(ref, name), url: row.url });
+      catalog = await this.discover(await this.target(ref, name, row.url, row.auth));
     } catch (err) {
       await this.db.registry(ref, (sql) => new RegistryRepository(sql, ref.scope).markUnreachable(name, (err as Error).message));
       throw err;
@@ -128,7 +160,8 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     const { changes } = result;
     if (changes.added.length || changes.changed.length || changes.removed.length) {
       const quarantined = changes.changed.filter((c) => c.status === 'quarantined').map((c) => c.name);
-      if (quarantined.length) this.log.warn({ msg: 'tool definitions changed and were quarantined', server: name, scope: ref.scope, tools: quarantined });
+      if (quarantined.length)
+        this.log.warn({ msg: 'tool definitions changed and were quarantined', server: name, scope: ref.scope, tools: quarantined });
       this.publishChange(ref, name, quarantined);
     }
     return result;
@@ -136,7 +169,8 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
 
   async approve(ref: RegistryScopeRef, server: string, tool: string, version: number, approver: string): Promise<ToolInfo> {
     const row = await this.db.registry(ref, (sql) => new RegistryRepository(sql, ref.scope).approve(server, tool, version, approver));
-    if (!row) throw new DomainError(ErrorCode.NOT_FOUND, `No quarantined version ${version} of ${server}/${tool}`, { server, tool, version });
+    if (!row)
+      throw new DomainError(ErrorCode.NOT_FOUND, `No quarantined version ${version} of ${server}/${tool}`, { server, tool, version });
     this.publishChange(ref, server, []);
     return toolInfo(row, ref.scope);
   }
@@ -159,40 +193,78 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** The tenant's server of that name, else the global one. */
-  async resolveServer(tenantId: TenantId, server: string): Promise<{ ref: RegistryScopeRef; url: string; catalog: { resources: unknown[]; resourceTemplates: unknown[]; prompts: unknown[] } }> {
+  async resolveServer(tenantId: TenantId, server: string): Promise<{ ref: RegistryScopeRef; url: string; auth: UpstreamAuth | null }> {
     const tenantRef: RegistryScopeRef = { scope: 'tenant', tenantId };
     const own = await this.db.tenant(tenantId, (sql) => new RegistryRepository(sql, 'tenant').server(server));
-    if (own) return { ref: tenantRef, url: own.url, catalog: own.catalog };
+    if (own) return { ref: tenantRef, url: own.url, auth: own.auth };
     const global = await this.db.global((sql) => new RegistryRepository(sql, 'global').server(server));
-    if (global) return { ref: { scope: 'global' }, url: global.url, catalog: global.catalog };
+    if (global) return { ref: { scope: 'global' }, url: global.url, auth: global.auth };
     throw new DomainError(ErrorCode.NOT_FOUND, `No server named "${server}"`, { server });
   }
 
-  target(ref: RegistryScopeRef, server: string, url: string): UpstreamTarget {
-    return { key: poolKey(ref, server), url };
+  /** Pool target with the upstream credentials resolved from mcp-config (cached for a minute). */
+  async target(ref: RegistryScopeRef, server: string, url: string, auth: UpstreamAuth | null): Promise<UpstreamTarget> {
+    if (!auth) return { key: poolKey(ref, server), url };
+    const tenantId = ref.scope === 'tenant' ? ref.tenantId : undefined;
+    const cacheKey = `${tenantId ?? ''}/${auth.secret}`;
+    let cached = this.secrets.get(cacheKey);
+    if (!cached || cached.expires < Date.now()) {
+      const { value } = await this.rpc.request(ConfigSecretResolve, { name: auth.secret, ...(tenantId ? { tenantId } : {}) });
+      cached = { value, expires: Date.now() + 60_000 };
+      this.secrets.set(cacheKey, cached);
+    }
+    return { key: poolKey(ref, server), url, headers: { [auth.header]: auth.scheme ? `${auth.scheme} ${cached.value}` : cached.value } };
   }
 
   async callTool(tenantId: TenantId, input: ToolCallInput): Promise<ToolCallReply> {
     const resolved = await this.resolveServer(tenantId, input.server);
-    const current = await this.db.registry(resolved.ref, (sql) => new RegistryRepository(sql, resolved.ref.scope).currentTool(input.server, input.tool));
-    if (!current) throw new DomainError(ErrorCode.NOT_FOUND, `No tool "${input.tool}" on server "${input.server}"`, { server: input.server, tool: input.tool });
-    if (current.status === 'quarantined') {
-      throw new DomainError(ErrorCode.FORBIDDEN, `Tool ${input.server}/${input.tool} changed its definition and is quarantined until approved`, {
-        reason: 'quarantined', server: input.server, tool: input.tool, version: current.version,
+    const current = await this.db.registry(resolved.ref, (sql) =>
+      new RegistryRepository(sql, resolved.ref.scope).currentTool(input.server, input.tool),
+    );
+    if (!current)
+      throw new DomainError(ErrorCode.NOT_FOUND, `No tool "${input.tool}" on server "${input.server}"`, {
+        server: input.server,
+        tool: input.tool,
       });
+    if (current.status === 'quarantined') {
+      throw new DomainError(
+        ErrorCode.FORBIDDEN,
+        `Tool ${input.server}/${input.tool} changed its definition and is quarantined until approved`,
+        {
+          reason: 'quarantined',
+          server: input.server,
+          tool: input.tool,
+          version: current.version,
+        },
+      );
     }
     const timeoutMs = Math.min(input.timeoutMs ?? this.env.TOOL_CALL_TIMEOUT_MS, this.env.TOOL_CALL_TIMEOUT_MS);
     const started = performance.now();
     let failed = true;
     try {
-      const result = await this.pool.callTool(this.target(resolved.ref, input.server, resolved.url), input.tool, input.arguments, {
-        timeoutMs, signal: input.signal, idempotencyKey: input.idempotencyKey, relay: input.relay,
-      });
+      const result = await this.pool.callTool(
+        await this.target(resolved.ref, input.server, resolved.url, resolved.auth),
+        input.tool,
+        input.arguments,
+        {
+          timeoutMs,
+          signal: input.signal,
+          idempotencyKey: input.idempotencyKey,
+          relay: input.relay,
+        },
+      );
       failed = result.isError === true;
-      return { server: input.server, tool: input.tool, version: current.version, latencyMs: Math.round(performance.now() - started), result: result as ToolCallReply['result'] };
+      return {
+        server: input.server,
+        tool: input.tool,
+        version: current.version,
+        latencyMs: Math.round(performance.now() - started),
+        result: result as ToolCallReply['result'],
+      };
     } finally {
       const latencyMs = performance.now() - started;
-      await this.db.tenant(tenantId, (sql) => recordUsage(sql, { kind: 'tool', subject: `${input.server}/${input.tool}`, error: failed, latencyMs }))
+      await this.db
+        .tenant(tenantId, (sql) => recordUsage(sql, { kind: 'tool', subject: `${input.server}/${input.tool}`, error: failed, latencyMs }))
         .catch((err: unknown) => this.log.error({ msg: 'usage not recorded', err: (err as Error).message }));
     }
   }
@@ -201,7 +273,9 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     const listed = await this.pool.listAll(target, this.env.UPSTREAM_CONNECT_TIMEOUT_MS * 2);
     return {
       tools: listed.tools.map((t) => ({ ...t, inputSchema: t.inputSchema })),
-      resources: listed.resources, resourceTemplates: listed.resourceTemplates, prompts: listed.prompts,
+      resources: listed.resources,
+      resourceTemplates: listed.resourceTemplates,
+      prompts: listed.prompts,
       serverVersion: listed.serverVersion,
     };
   }
@@ -209,21 +283,30 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
   private scheduleRefresh(key: string) {
     // Upstreams often send several list_changed in a burst; one refresh covers them.
     if (this.pendingRefresh.has(key)) return;
-    this.pendingRefresh.set(key, setTimeout(() => {
-      this.pendingRefresh.delete(key);
-      const { ref, server } = parsePoolKey(key);
-      this.refresh(ref, server).catch((err: unknown) => this.log.warn({ msg: 'refresh after list_changed failed', server, err: (err as Error).message }));
-    }, 100));
+    this.pendingRefresh.set(
+      key,
+      setTimeout(() => {
+        this.pendingRefresh.delete(key);
+        const { ref, server } = parsePoolKey(key);
+        this.refresh(ref, server).catch((err: unknown) =>
+          this.log.warn({ msg: 'refresh after list_changed failed', server, err: (err as Error).message }),
+        );
+      }, 100),
+    );
   }
 
   private async refreshAll() {
     const jobs: { ref: RegistryScopeRef; name: string }[] = [];
-    for (const s of await this.db.global((sql) => new RegistryRepository(sql, 'global').servers())) jobs.push({ ref: { scope: 'global' }, name: s.name });
+    for (const s of await this.db.global((sql) => new RegistryRepository(sql, 'global').servers()))
+      jobs.push({ ref: { scope: 'global' }, name: s.name });
     for (const tenantId of await this.db.knownTenants()) {
-      for (const s of await this.db.tenant(tenantId, (sql) => new RegistryRepository(sql, 'tenant').servers())) jobs.push({ ref: { scope: 'tenant', tenantId }, name: s.name });
+      for (const s of await this.db.tenant(tenantId, (sql) => new RegistryRepository(sql, 'tenant').servers()))
+        jobs.push({ ref: { scope: 'tenant', tenantId }, name: s.name });
     }
     for (const j of jobs) {
-      await this.refresh(j.ref, j.name).catch((err: unknown) => this.log.warn({ msg: 'scheduled refresh failed', server: j.name, err: (err as Error).message }));
+      await this.refresh(j.ref, j.name).catch((err: unknown) =>
+        this.log.warn({ msg: 'scheduled refresh failed', server: j.name, err: (err as Error).message }),
+      );
     }
   }
 

@@ -1,8 +1,13 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
-  CreateMessageRequestSchema, ElicitRequestSchema, ErrorCode as McpErrorCode, LoggingMessageNotificationSchema, McpError,
-  type CallToolResult, type Tool,
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  ErrorCode as McpErrorCode,
+  LoggingMessageNotificationSchema,
+  McpError,
+  type CallToolResult,
+  type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { DomainError, ErrorCode } from '#contracts';
 import { cancelledError } from '../cancellation.js';
@@ -39,8 +44,18 @@ export interface UpstreamPoolOptions {
   onListChanged: (key: string, kind: 'tools' | 'resources' | 'prompts') => void;
 }
 
-interface Connection { client: Client; inFlight: number; closed: boolean }
-interface Upstream { target: UpstreamTarget; connections: Connection[]; connecting: number; waiters: (() => void)[]; breaker: CircuitBreaker }
+interface Connection {
+  client: Client;
+  inFlight: number;
+  closed: boolean;
+}
+interface Upstream {
+  target: UpstreamTarget;
+  connections: Connection[];
+  connecting: number;
+  waiters: (() => void)[];
+  breaker: CircuitBreaker;
+}
 
 const CLIENT_INFO = { name: 'mcp-orchestrator', version: '0.1.0' };
 
@@ -76,21 +91,36 @@ export class UpstreamPool {
 
   async callTool(target: UpstreamTarget, name: string, args: Record<string, unknown>, opts: ToolCallOptions): Promise<CallToolResult> {
     const params = {
-      name, arguments: args,
+      name,
+      arguments: args,
       ...(opts.idempotencyKey ? { _meta: { [IDEMPOTENCY_META_KEY]: opts.idempotencyKey } } : {}),
     };
     const requestOptions = {
-      timeout: opts.timeoutMs, signal: opts.signal, maxTotalTimeout: opts.timeoutMs,
-      ...(opts.relay ? { onprogress: (p: { progress: number; total?: number; message?: string }) => opts.relay!.progress(p), resetTimeoutOnProgress: false } : {}),
+      timeout: opts.timeoutMs,
+      signal: opts.signal,
+      maxTotalTimeout: opts.timeoutMs,
+      ...(opts.relay
+        ? {
+            onprogress: (p: { progress: number; total?: number; message?: string }) => opts.relay!.progress(p),
+            resetTimeoutOnProgress: false,
+          }
+        : {}),
     };
-    const call = (client: Client) => client.callTool(params, undefined, requestOptions).catch((err: unknown) => { throw toDomainError(err, target, opts.signal); }) as Promise<CallToolResult>;
+    const call = (client: Client) =>
+      client.callTool(params, undefined, requestOptions).catch((err: unknown) => {
+        throw toDomainError(err, target, opts.signal);
+      }) as Promise<CallToolResult>;
     if (opts.relay) return this.withDedicatedClient(target, opts.relay, call);
     return this.withClient(target, call);
   }
 
   /** Runs one MCP request (resources/read, prompts/get, completion/complete) on a pooled session. */
   async request<T>(target: UpstreamTarget, fn: (client: Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return this.withClient(target, (client) => fn(client).catch((err: unknown) => { throw toDomainError(err, target, signal); }));
+    return this.withClient(target, (client) =>
+      fn(client).catch((err: unknown) => {
+        throw toDomainError(err, target, signal);
+      }),
+    );
   }
 
   /** Closes and forgets an upstream (server removed or its URL changed). */
@@ -141,7 +171,10 @@ export class UpstreamPool {
       const client = new Client(CLIENT_INFO, { capabilities: { elicitation: {}, sampling: {} } });
       client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => relay.log(n.params));
       client.setRequestHandler(ElicitRequestSchema, async (req) => relay.serverRequest('elicitation/create', req.params) as never);
-      client.setRequestHandler(CreateMessageRequestSchema, async (req) => relay.serverRequest('sampling/createMessage', req.params) as never);
+      client.setRequestHandler(
+        CreateMessageRequestSchema,
+        async (req) => relay.serverRequest('sampling/createMessage', req.params) as never,
+      );
       await this.connect(client, target);
       try {
         return await fn(client);
@@ -167,15 +200,24 @@ export class UpstreamPool {
     up.connecting++;
     try {
       const client = new Client(CLIENT_INFO, {
-        capabilities: {},
+        capabilities: { elicitation: {}, sampling: {} },
         listChanged: {
           tools: { autoRefresh: false, onChanged: () => this.opts.onListChanged(up.target.key, 'tools') },
           resources: { autoRefresh: false, onChanged: () => this.opts.onListChanged(up.target.key, 'resources') },
           prompts: { autoRefresh: false, onChanged: () => this.opts.onListChanged(up.target.key, 'prompts') },
         },
       });
+      // Declared so upstreams expose their sampling/elicitation tools; on a shared session there is no
+      // caller to ask, so such requests are refused (calls with a relay get their own session).
+      const refuse = async (): Promise<never> => {
+        throw new McpError(McpErrorCode.InvalidRequest, 'this call was made without a relay; the caller cannot answer server requests');
+      };
+      client.setRequestHandler(ElicitRequestSchema, refuse);
+      client.setRequestHandler(CreateMessageRequestSchema, refuse);
       const conn: Connection = { client, inFlight: 0, closed: false };
-      client.onclose = () => { conn.closed = true; };
+      client.onclose = () => {
+        conn.closed = true;
+      };
       await this.connect(client, up.target);
       up.connections.push(conn);
       return conn;
@@ -191,7 +233,10 @@ export class UpstreamPool {
       await client.connect(transport, { timeout: this.opts.connectTimeoutMs });
     } catch (err) {
       await client.close().catch(() => undefined);
-      throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `upstream ${target.key} is unreachable`, { upstream: target.key, cause: errorMessage(err) });
+      throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `upstream ${target.key} is unreachable`, {
+        upstream: target.key,
+        cause: errorMessage(err),
+      });
     }
   }
 
@@ -209,11 +254,16 @@ function toDomainError(err: unknown, target: UpstreamTarget, signal?: AbortSigna
   if (err instanceof DomainError) return err;
   if (signal?.aborted) return cancelledError('call', { upstream: target.key });
   if (err instanceof McpError) {
-    if (err.code === McpErrorCode.RequestTimeout) return new DomainError(ErrorCode.UPSTREAM_TIMEOUT, `upstream ${target.key} timed out`, { upstream: target.key });
+    if (err.code === McpErrorCode.RequestTimeout)
+      return new DomainError(ErrorCode.UPSTREAM_TIMEOUT, `upstream ${target.key} timed out`, { upstream: target.key });
     if (err.code === McpErrorCode.InvalidParams || err.code === McpErrorCode.MethodNotFound) {
       return new DomainError(ErrorCode.VALIDATION_FAILED, err.message, { upstream: target.key, mcpCode: err.code });
     }
-    if (err.code !== McpErrorCode.ConnectionClosed) return new DomainError(ErrorCode.UPSTREAM_ERROR, err.message, { upstream: target.key, mcpCode: err.code });
+    if (err.code !== McpErrorCode.ConnectionClosed)
+      return new DomainError(ErrorCode.UPSTREAM_ERROR, err.message, { upstream: target.key, mcpCode: err.code });
   }
-  return new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `upstream ${target.key} failed`, { upstream: target.key, cause: errorMessage(err) });
+  return new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `upstream ${target.key} failed`, {
+    upstream: target.key,
+    cause: errorMessage(err),
+  });
 }

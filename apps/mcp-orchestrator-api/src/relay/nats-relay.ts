@@ -10,7 +10,12 @@ import type { CallRelay } from '../registry/upstream-pool.js';
 export class NatsRelay implements CallRelay {
   private readonly subject: string;
 
-  constructor(private readonly nats: NatsClient, relaySubject: string, private readonly callId: string, private readonly requestTimeoutMs: number) {
+  constructor(
+    private readonly nats: NatsClient,
+    relaySubject: string,
+    private readonly callId: string,
+    private readonly requestTimeoutMs: number,
+  ) {
     this.subject = nats.subject(relaySubject);
   }
 

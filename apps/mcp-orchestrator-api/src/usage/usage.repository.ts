@@ -26,16 +26,29 @@ export async function recordUsage(sql: Sql, s: UsageSample): Promise<void> {
 
 export async function readUsage(sql: Sql, from: string, to: string, kind?: string): Promise<UsageRow[]> {
   const rows = await sql.query<{
-    day: string; kind: 'tool' | 'inference'; subject: string; calls: string; errors: string; total_latency_ms: string;
-    max_latency_ms: number; prompt_tokens: string; completion_tokens: string;
+    day: string;
+    kind: 'tool' | 'inference';
+    subject: string;
+    calls: string;
+    errors: string;
+    total_latency_ms: string;
+    max_latency_ms: number;
+    prompt_tokens: string;
+    completion_tokens: string;
   }>(
     `SELECT to_char(day, 'YYYY-MM-DD') AS day, kind, subject, calls, errors, total_latency_ms, max_latency_ms, prompt_tokens, completion_tokens
      FROM orch_usage_daily WHERE day BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR kind = $3) ORDER BY day, kind, subject`,
     [from, to, kind ?? null],
   );
   return rows.map((r) => ({
-    day: r.day, kind: r.kind, subject: r.subject, calls: Number(r.calls), errors: Number(r.errors),
+    day: r.day,
+    kind: r.kind,
+    subject: r.subject,
+    calls: Number(r.calls),
+    errors: Number(r.errors),
     avgLatencyMs: Number(r.calls) ? Math.round(Number(r.total_latency_ms) / Number(r.calls)) : 0,
-    maxLatencyMs: r.max_latency_ms, promptTokens: Number(r.prompt_tokens), completionTokens: Number(r.completion_tokens),
+    maxLatencyMs: r.max_latency_ms,
+    promptTokens: Number(r.prompt_tokens),
+    completionTokens: Number(r.completion_tokens),
   }));
 }

@@ -52,7 +52,10 @@ export function validateDefinition(def: WorkflowDefinition): string[] {
   const ids = new Set<string>();
   for (const [i, s] of def.steps.entries()) {
     const at = `steps[${i}]${typeof s?.id === 'string' ? ` (${s.id})` : ''}`;
-    if (typeof s?.id !== 'string' || !STEP_ID.test(s.id)) { errors.push(`${at}.id: must match ${STEP_ID}`); continue; }
+    if (typeof s?.id !== 'string' || !STEP_ID.test(s.id)) {
+      errors.push(`${at}.id: must match ${STEP_ID}`);
+      continue;
+    }
     if (ids.has(s.id)) errors.push(`${at}.id: duplicate step id`);
     ids.add(s.id);
     if (s.kind === 'tool') {
@@ -67,12 +70,15 @@ export function validateDefinition(def: WorkflowDefinition): string[] {
     }
     const r = s.retry;
     if (r !== undefined) {
-      if (r.maxAttempts !== undefined && !(Number.isInteger(r.maxAttempts) && r.maxAttempts >= 1 && r.maxAttempts <= LIMITS.maxAttempts)) errors.push(`${at}.retry.maxAttempts: integer in 1..${LIMITS.maxAttempts}`);
+      if (r.maxAttempts !== undefined && !(Number.isInteger(r.maxAttempts) && r.maxAttempts >= 1 && r.maxAttempts <= LIMITS.maxAttempts))
+        errors.push(`${at}.retry.maxAttempts: integer in 1..${LIMITS.maxAttempts}`);
       for (const k of ['initialDelayMs', 'maxDelayMs'] as const) {
         const v = r[k];
-        if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= LIMITS.maxDelayMs)) errors.push(`${at}.retry.${k}: integer in 0..${LIMITS.maxDelayMs}`);
+        if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= LIMITS.maxDelayMs))
+          errors.push(`${at}.retry.${k}: integer in 0..${LIMITS.maxDelayMs}`);
       }
-      if (r.multiplier !== undefined && !(typeof r.multiplier === 'number' && r.multiplier >= 1 && r.multiplier <= 10)) errors.push(`${at}.retry.multiplier: number in 1..10`);
+      if (r.multiplier !== undefined && !(typeof r.multiplier === 'number' && r.multiplier >= 1 && r.multiplier <= 10))
+        errors.push(`${at}.retry.multiplier: number in 1..10`);
     }
     if (s.compensate !== undefined && (typeof s.compensate.server !== 'string' || typeof s.compensate.name !== 'string')) {
       errors.push(`${at}.compensate: server and name are required`);

@@ -3,10 +3,19 @@ import { APP_ENV } from '#env';
 import type { Decision, DecisionInput } from '../engine/policy-index.js';
 import type { PolicyProxyEnv } from '../env.js';
 import { decisionLogDropped, decisionLogPending, decisionLogWritten } from '../policy/metrics.js';
-import { DecisionLogStore, type VerifyResult } from './decision-log-store.js';
+import { DecisionLogStore, type DecisionLogEntry, type VerifyResult } from './decision-log-store.js';
 import { DecisionLogWriter } from './decision-log-writer.js';
-import { canonicalJson } from './hash-chain.js';
-import { maskInput } from './masking.js';
+import { compileMask, maskedCanonicalJson, type MaskTrie } from './masking.js';
+
+/** A decision as made; serialised (masked, canonical JSON) only when its batch is written. */
+interface MadeDecision {
+  readonly decisionId: string;
+  readonly at: string;
+  readonly input: DecisionInput;
+  readonly decision: Decision;
+  readonly latencyUs: number;
+  readonly traceId: string | null;
+}
 
 const RETENTION_CHECK_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -15,15 +24,17 @@ const DAY_MS = 86_400_000;
 @Injectable()
 export class DecisionAudit implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger(DecisionAudit.name);
-  private readonly writer: DecisionLogWriter;
+  private readonly writer: DecisionLogWriter<MadeDecision>;
+  private readonly mask: MaskTrie;
   private retentionTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: DecisionLogStore,
     @Inject(APP_ENV) private readonly env: PolicyProxyEnv,
   ) {
+    this.mask = compileMask(env.POLICY_DECISION_LOG_MASK);
     this.writer = new DecisionLogWriter(
-      store,
+      (batch) => store.append(batch.map((d) => this.entry(d))),
       {
         batchSize: env.POLICY_DECISION_LOG_BATCH,
         intervalMs: env.POLICY_DECISION_LOG_FLUSH_MS,
@@ -60,20 +71,24 @@ export class DecisionAudit implements OnModuleInit, OnApplicationShutdown {
   }
 
   record(decisionId: string, input: DecisionInput, decision: Decision, latencyUs: number, traceId: string | null): void {
-    this.writer.enqueue({
-      decisionId,
-      at: new Date().toISOString(),
-      tenantId: input.tenantId,
-      subjectId: input.subject.id,
-      action: input.action,
-      resourceType: input.resource.type,
-      allow: decision.allow,
-      reason: decision.reason,
-      matchedRule: decision.matchedRule ?? null,
-      traceId,
-      latencyUs,
-      input: canonicalJson(maskInput(input, this.env.POLICY_DECISION_LOG_MASK)),
-    });
+    this.writer.enqueue({ decisionId, at: new Date().toISOString(), input, decision, latencyUs, traceId });
+  }
+
+  private entry(d: MadeDecision): DecisionLogEntry {
+    return {
+      decisionId: d.decisionId,
+      at: d.at,
+      tenantId: d.input.tenantId,
+      subjectId: d.input.subject.id,
+      action: d.input.action,
+      resourceType: d.input.resource.type,
+      allow: d.decision.allow,
+      reason: d.decision.reason,
+      matchedRule: d.decision.matchedRule ?? null,
+      traceId: d.traceId,
+      latencyUs: d.latencyUs,
+      input: maskedCanonicalJson(d.input, this.mask),
+    };
   }
 
   /** Writes what is queued now (tests and the verify endpoint want the log up to date). */

@@ -53,9 +53,7 @@ export class DecisionLogStore {
     if (!entries.length) return;
     await this.db.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock($1)`, [CHAIN_LOCK]);
-      const [tail] = await m.query<{ seq: string; hash: string }[]>(
-        `SELECT seq, hash FROM policy.decision_log ORDER BY seq DESC LIMIT 1`,
-      );
+      const [tail] = await m.query<{ seq: string; hash: string }[]>(`SELECT seq, hash FROM policy.decision_log ORDER BY seq DESC LIMIT 1`);
       const [anchor] = tail ? [] : await m.query<{ seq: string; hash: string }[]>(`SELECT seq, hash FROM policy.decision_log_anchor`);
       const from = tail ?? anchor ?? { seq: '0', hash: GENESIS_HASH };
       const records = chain(from.hash, Number(from.seq), entries);
@@ -66,8 +64,21 @@ export class DecisionLogStore {
          SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[],
                               $8::boolean[], $9::text[], $10::text[], $11::text[], $12::integer[], $13::text[], $14::text[], $15::text[])`,
         [
-          col('seq'), col('decisionId'), col('at'), col('tenantId'), col('subjectId'), col('action'), col('resourceType'),
-          col('allow'), col('reason'), col('matchedRule'), col('traceId'), col('latencyUs'), col('input'), col('prevHash'), col('hash'),
+          col('seq'),
+          col('decisionId'),
+          col('at'),
+          col('tenantId'),
+          col('subjectId'),
+          col('action'),
+          col('resourceType'),
+          col('allow'),
+          col('reason'),
+          col('matchedRule'),
+          col('traceId'),
+          col('latencyUs'),
+          col('input'),
+          col('prevHash'),
+          col('hash'),
         ],
       );
     });

@@ -1,30 +1,26 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DecisionLogWriter } from './decision-log-writer.js';
-import type { DecisionLogEntry, DecisionLogStore } from './decision-log-store.js';
 
-const entry = (n: number): DecisionLogEntry => ({
-  decisionId: String(n), at: new Date(0).toISOString(), tenantId: 't', subjectId: 's', action: 'GET', resourceType: 'context',
-  allow: true, reason: 'allowed', matchedRule: null, traceId: null, latencyUs: 1, input: '{}',
-});
+const entry = (n: number) => ({ decisionId: String(n) });
 
 class FakeStore {
   batches: string[][] = [];
   failNext = 0;
-  async append(entries: readonly DecisionLogEntry[]): Promise<void> {
+  readonly append = async (entries: readonly { decisionId: string }[]): Promise<void> => {
     await new Promise((r) => setImmediate(r));
     if (this.failNext > 0) {
       this.failNext--;
       throw new Error('db down');
     }
     this.batches.push(entries.map((e) => e.decisionId));
-  }
+  };
 }
 
 describe('decision log writer', () => {
   it('writes in batches of at most batchSize, in order', async () => {
     const store = new FakeStore();
-    const w = new DecisionLogWriter(store as unknown as DecisionLogStore, { batchSize: 3, intervalMs: 1000, maxBuffered: 100 });
+    const w = new DecisionLogWriter(store.append, { batchSize: 3, intervalMs: 1000, maxBuffered: 100 });
     for (let i = 1; i <= 7; i++) w.enqueue(entry(i));
     await w.close();
     assert.deepEqual(store.batches.flat(), ['1', '2', '3', '4', '5', '6', '7']);
@@ -34,9 +30,13 @@ describe('decision log writer', () => {
   it('keeps a failed batch in front and retries it', async () => {
     const store = new FakeStore();
     const errors: number[] = [];
-    const w = new DecisionLogWriter(store as unknown as DecisionLogStore, { batchSize: 10, intervalMs: 1000, maxBuffered: 100 }, {
-      onError: (_e, pending) => errors.push(pending),
-    });
+    const w = new DecisionLogWriter(
+      store.append,
+      { batchSize: 10, intervalMs: 1000, maxBuffered: 100 },
+      {
+        onError: (_e, pending) => errors.push(pending),
+      },
+    );
     store.failNext = 1;
     w.enqueue(entry(1));
     w.enqueue(entry(2));
@@ -50,9 +50,13 @@ describe('decision log writer', () => {
   it('drops the oldest beyond maxBuffered and says how many', async () => {
     const store = new FakeStore();
     let dropped = 0;
-    const w = new DecisionLogWriter(store as unknown as DecisionLogStore, { batchSize: 100, intervalMs: 1000, maxBuffered: 5 }, {
-      onDropped: (n) => (dropped += n),
-    });
+    const w = new DecisionLogWriter(
+      store.append,
+      { batchSize: 100, intervalMs: 1000, maxBuffered: 5 },
+      {
+        onDropped: (n) => (dropped += n),
+      },
+    );
     for (let i = 1; i <= 8; i++) w.enqueue(entry(i));
     await w.close();
     assert.equal(dropped, 3);

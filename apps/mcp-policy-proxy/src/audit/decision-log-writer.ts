@@ -1,5 +1,3 @@
-import type { DecisionLogEntry, DecisionLogStore } from './decision-log-store.js';
-
 export interface WriterOptions {
   /** Flush when this many entries are waiting. */
   readonly batchSize: number;
@@ -16,16 +14,17 @@ export interface WriterHooks {
 }
 
 /**
- * Keeps decision logging off the request path: decisions are queued in memory and appended in
- * batches, one batch at a time, by a timer or when the batch fills.
+ * Keeps decision logging off the request path: decisions are queued in memory as they were made
+ * and handed to `sink` (which serialises, hashes and stores them) in batches, one batch at a
+ * time, by a timer or when the batch fills.
  */
-export class DecisionLogWriter {
-  private buffer: DecisionLogEntry[] = [];
+export class DecisionLogWriter<T> {
+  private buffer: T[] = [];
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly store: DecisionLogStore,
+    private readonly sink: (batch: T[]) => Promise<void>,
     private readonly options: WriterOptions,
     private readonly hooks: WriterHooks = {},
   ) {}
@@ -39,7 +38,7 @@ export class DecisionLogWriter {
     return this.buffer.length;
   }
 
-  enqueue(entry: DecisionLogEntry): void {
+  enqueue(entry: T): void {
     this.buffer.push(entry);
     if (this.buffer.length > this.options.maxBuffered) {
       const dropped = this.buffer.length - this.options.maxBuffered;
@@ -55,8 +54,7 @@ export class DecisionLogWriter {
     if (!this.buffer.length) return;
     const batch = this.buffer.splice(0, this.options.batchSize);
     const started = performance.now();
-    this.flushing = this.store
-      .append(batch)
+    this.flushing = this.sink(batch)
       .then(() => this.hooks.onFlushed?.(batch.length, performance.now() - started))
       .catch((err: unknown) => {
         // Put the batch back in front so order (and so the chain) follows decision order.

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalJson, chain, ChainVerifier, GENESIS_HASH, recordHash, type DecisionLogRecord } from './hash-chain.js';
-import { maskInput, MASK } from './masking.js';
+import { chain, ChainVerifier, GENESIS_HASH, recordHash, type DecisionLogRecord } from './hash-chain.js';
+import { compileMask, maskedCanonicalJson, MASK } from './masking.js';
 
 const entry = (n: number) => ({
   decisionId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
@@ -15,7 +15,7 @@ const entry = (n: number) => ({
   matchedRule: n % 2 === 0 ? 'acme.member-get-context' : null,
   traceId: null,
   latencyUs: n,
-  input: canonicalJson({ n }),
+  input: JSON.stringify({ n }),
 });
 
 const verify = (records: DecisionLogRecord[], anchor?: { seq: number; hash: string }) => {
@@ -25,7 +25,11 @@ const verify = (records: DecisionLogRecord[], anchor?: { seq: number; hash: stri
 };
 
 describe('decision log hash chain', () => {
-  const records = chain(GENESIS_HASH, 0, Array.from({ length: 10 }, (_, i) => entry(i + 1)));
+  const records = chain(
+    GENESIS_HASH,
+    0,
+    Array.from({ length: 10 }, (_, i) => entry(i + 1)),
+  );
 
   it('links each record to the previous one and verifies intact', () => {
     assert.equal(records[0]!.prevHash, GENESIS_HASH);
@@ -69,10 +73,6 @@ describe('decision log hash chain', () => {
     assert.deepEqual(verify(records.slice(3), anchor), { ok: true, checked: 7, lastSeq: 10 });
     assert.equal(verify(records.slice(3)).ok, false);
   });
-
-  it('canonical JSON sorts keys at every level and drops undefined', () => {
-    assert.equal(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: undefined } }), '{"a":{"d":[1,{"e":3,"f":2}]},"b":1}');
-  });
 });
 
 describe('decision input masking', () => {
@@ -85,7 +85,7 @@ describe('decision input masking', () => {
   };
 
   it('masks configured paths and credential-looking keys anywhere', () => {
-    const out = maskInput(input, ['subject.attributes.email', 'resource.*.ssn']) as typeof input;
+    const out = JSON.parse(maskedCanonicalJson(input, compileMask(['subject.attributes.email', 'resource.*.ssn']))) as typeof input;
     assert.equal(out.subject.attributes.email, MASK);
     assert.equal(out.subject.attributes.apiKey, MASK);
     assert.equal(out.subject.attributes.level, 2);
@@ -94,5 +94,15 @@ describe('decision input masking', () => {
     assert.equal(out.context.authorization, MASK);
     assert.equal(out.context.tenantTier, 'premium');
     assert.equal(input.subject.attributes.email, 'a@x.io', 'input untouched');
+  });
+
+  it('masks a whole subtree named by a path', () => {
+    assert.equal(maskedCanonicalJson({ a: { b: { c: 1 } }, d: 2 }, compileMask(['a.b'])), '{"a":{"b":"[masked]"},"d":2}');
+  });
+
+  it('sorts keys at every level and drops undefined, so equal inputs log identically', () => {
+    const none = compileMask([]);
+    assert.equal(maskedCanonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: undefined } }, none), '{"a":{"d":[1,{"e":3,"f":2}]},"b":1}');
+    assert.equal(maskedCanonicalJson({ x: [undefined, 'q'], y: null }, none), '{"x":[null,"q"],"y":null}');
   });
 });

@@ -25,9 +25,7 @@ export class CasbinOracle {
     const enforcer = await newEnforcer(newModelFromString(readModelText()));
     enforcer.addFunction('hasRole', (sub: { roles: readonly string[] }, role: string) => sub.roles.includes(role));
     enforcer.addFunction('startsWith', (s: unknown, prefix: string) => typeof s === 'string' && s.startsWith(prefix));
-    await enforcer.addPolicies(
-      rules.map((r) => [r.subject, r.domain, r.resource, r.action, r.condition, r.effect, r.id]),
-    );
+    await enforcer.addPolicies(rules.map((r) => [r.subject, r.domain, r.resource, r.action, r.condition, r.effect, r.id]));
     return new CasbinOracle(enforcer, index);
   }
 

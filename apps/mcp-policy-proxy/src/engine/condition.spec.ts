@@ -64,7 +64,10 @@ describe('condition language', () => {
   ];
   for (const [src, re] of malformed) {
     it(`rejects ${JSON.stringify(src.slice(0, 40))}`, () => {
-      assert.throws(() => compileCondition(src), (e: unknown) => e instanceof ConditionSyntaxError && re.test(e.message));
+      assert.throws(
+        () => compileCondition(src),
+        (e: unknown) => e instanceof ConditionSyntaxError && re.test(e.message),
+      );
     });
   }
 

@@ -54,7 +54,9 @@ describe('seed 004 §7.1 default policy', () => {
       for (const action of ['GET', 'POST', 'tools.call', '*']) {
         for (const type of ['context', 'tool', 'workflow']) {
           for (const status of [undefined, 'active', 'suspended']) {
-            const d = index.evaluate(req({ roles, action, resource: { type }, tenants: ['acme'], tenantId: 'globex', ...(status ? { status } : {}) }));
+            const d = index.evaluate(
+              req({ roles, action, resource: { type }, tenants: ['acme'], tenantId: 'globex', ...(status ? { status } : {}) }),
+            );
             assert.equal(d.allow, false, `${roles} ${action} ${type} ${status}`);
           }
         }
@@ -64,7 +66,12 @@ describe('seed 004 §7.1 default policy', () => {
   it('a role bound in one tenant does not reach another', () => {
     const i = seeded('acme', 'globex');
     i.addBinding({ domain: 'acme', subjectId: 'bob', role: 'admin' });
-    const bob = (tenantId: string): DecisionInput => ({ subject: { id: 'bob', roles: [], tenants: [] }, tenantId, resource: { type: 'tool' }, action: 'tools.call' });
+    const bob = (tenantId: string): DecisionInput => ({
+      subject: { id: 'bob', roles: [], tenants: [] },
+      tenantId,
+      resource: { type: 'tool' },
+      action: 'tools.call',
+    });
     assert.equal(i.evaluate(bob('acme')).allow, true);
     assert.equal(i.evaluate(bob('globex')).reason, 'tenant_not_member');
   });
@@ -72,14 +79,26 @@ describe('seed 004 §7.1 default policy', () => {
 
 describe('rule matching', () => {
   const rule = (over: Partial<PolicyRule>): PolicyRule => ({
-    id: 'r', domain: 'acme', subject: 'member', resource: '*', action: '*', condition: 'true', effect: 'allow', ...over,
+    id: 'r',
+    domain: 'acme',
+    subject: 'member',
+    resource: '*',
+    action: '*',
+    condition: 'true',
+    effect: 'allow',
+    ...over,
   });
 
   it('deny beats allow regardless of order', () => {
-    for (const order of [['a', 'd'], ['d', 'a']]) {
+    for (const order of [
+      ['a', 'd'],
+      ['d', 'a'],
+    ]) {
       const i = new PolicyIndex();
       for (const id of order) {
-        i.addRule(rule({ id, effect: id === 'd' ? 'deny' : 'allow', subject: id === 'd' ? '*' : 'member', domain: id === 'd' ? '*' : 'acme' }));
+        i.addRule(
+          rule({ id, effect: id === 'd' ? 'deny' : 'allow', subject: id === 'd' ? '*' : 'member', domain: id === 'd' ? '*' : 'acme' }),
+        );
       }
       assert.deepEqual(i.evaluate(req({})), { allow: false, reason: 'explicit_deny', matchedRule: 'd' });
     }
@@ -87,7 +106,9 @@ describe('rule matching', () => {
   it('ABAC: owner and tier conditions', () => {
     const i = new PolicyIndex();
     i.addRule(rule({ id: 'own', resource: 'context', action: 'DELETE', condition: 'r.obj.owner == r.sub.id' }));
-    i.addRule(rule({ id: 'gpu', resource: 'job', action: 'POST', condition: 'r.ctx.tenantTier == "premium" || r.obj.attributes.pool != "gpu"' }));
+    i.addRule(
+      rule({ id: 'gpu', resource: 'job', action: 'POST', condition: 'r.ctx.tenantTier == "premium" || r.obj.attributes.pool != "gpu"' }),
+    );
     const del = (owner: string) => i.evaluate(req({ action: 'DELETE', resource: { type: 'context', owner } }));
     assert.equal(del('alice').allow, true);
     assert.equal(del('bob').allow, false);
@@ -101,9 +122,15 @@ describe('rule matching', () => {
     const i = seeded('acme');
     i.addBinding({ domain: 'acme', subjectId: 'bob', role: 'admin' });
     i.removeRule('acme.admin-all');
-    assert.equal(i.evaluate({ subject: { id: 'bob', roles: [], tenants: [] }, tenantId: 'acme', resource: { type: 'x' }, action: 'PUT' }).reason, 'no_matching_rule');
+    assert.equal(
+      i.evaluate({ subject: { id: 'bob', roles: [], tenants: [] }, tenantId: 'acme', resource: { type: 'x' }, action: 'PUT' }).reason,
+      'no_matching_rule',
+    );
     assert.equal(i.removeBinding({ domain: 'acme', subjectId: 'bob', role: 'admin' }), true);
-    assert.equal(i.evaluate({ subject: { id: 'bob', roles: [], tenants: [] }, tenantId: 'acme', resource: { type: 'context' }, action: 'GET' }).reason, 'tenant_not_member');
+    assert.equal(
+      i.evaluate({ subject: { id: 'bob', roles: [], tenants: [] }, tenantId: 'acme', resource: { type: 'context' }, action: 'GET' }).reason,
+      'tenant_not_member',
+    );
     assert.equal(i.knownRoles('acme').has('admin'), false);
     assert.equal(i.ruleCount, PLATFORM_RULES.length + 1);
   });
@@ -114,44 +141,71 @@ describe('indexed engine = casbin with the model file', () => {
   const tenants = ['t1', 't2'];
   const roles = ['member', 'admin', 'viewer', 'platform-admin', 'platform-break-glass'];
   const conditions = [
-    'true', 'false', 'r.ctx.tenantStatus == "suspended"', 'r.obj.owner == r.sub.id', 'r.ctx.tenantTier != "basic"',
-    '!hasRole(r.sub, "platform-break-glass")', 'r.sub.attributes.level >= 2 && r.act != "DELETE"',
-    'startsWith(r.obj.id, "a") || r.dom == "t1"', 'hasRole(r.sub, "viewer") && r.ctx.tenantStatus != "suspended"',
+    'true',
+    'false',
+    'r.ctx.tenantStatus == "suspended"',
+    'r.obj.owner == r.sub.id',
+    'r.ctx.tenantTier != "basic"',
+    '!hasRole(r.sub, "platform-break-glass")',
+    'r.sub.attributes.level >= 2 && r.act != "DELETE"',
+    'startsWith(r.obj.id, "a") || r.dom == "t1"',
+    'hasRole(r.sub, "viewer") && r.ctx.tenantStatus != "suspended"',
   ];
   const ruleArb = fc.record({
-    subject: fc.constantFrom('*', ...roles), domain: fc.constantFrom('*', ...tenants),
-    resource: fc.constantFrom('*', 'context', 'tool'), action: fc.constantFrom('*', 'GET', 'POST', 'tools.call'),
-    condition: fc.constantFrom(...conditions), effect: fc.constantFrom<'allow' | 'deny'>('allow', 'deny'),
+    subject: fc.constantFrom('*', ...roles),
+    domain: fc.constantFrom('*', ...tenants),
+    resource: fc.constantFrom('*', 'context', 'tool'),
+    action: fc.constantFrom('*', 'GET', 'POST', 'tools.call'),
+    condition: fc.constantFrom(...conditions),
+    effect: fc.constantFrom<'allow' | 'deny'>('allow', 'deny'),
   });
-  const bindingArb = fc.record({ domain: fc.constantFrom(...tenants), subjectId: fc.constantFrom('u1', 'u2'), role: fc.constantFrom('admin', 'viewer') });
+  const bindingArb = fc.record({
+    domain: fc.constantFrom(...tenants),
+    subjectId: fc.constantFrom('u1', 'u2'),
+    role: fc.constantFrom('admin', 'viewer'),
+  });
   const requestArb = fc.record({
-    id: fc.constantFrom('u1', 'u2', 'u3'), roles: fc.subarray(roles), tenants: fc.subarray(tenants), tenantId: fc.constantFrom(...tenants),
-    type: fc.constantFrom('context', 'tool', 'job'), resId: fc.constantFrom('abc', 'xyz'), owner: fc.constantFrom('u1', 'u2'),
-    action: fc.constantFrom('GET', 'POST', 'DELETE', 'tools.call'), status: fc.constantFrom('active', 'suspended'),
-    tier: fc.constantFrom('basic', 'premium'), level: fc.integer({ min: 0, max: 3 }),
+    id: fc.constantFrom('u1', 'u2', 'u3'),
+    roles: fc.subarray(roles),
+    tenants: fc.subarray(tenants),
+    tenantId: fc.constantFrom(...tenants),
+    type: fc.constantFrom('context', 'tool', 'job'),
+    resId: fc.constantFrom('abc', 'xyz'),
+    owner: fc.constantFrom('u1', 'u2'),
+    action: fc.constantFrom('GET', 'POST', 'DELETE', 'tools.call'),
+    status: fc.constantFrom('active', 'suspended'),
+    tier: fc.constantFrom('basic', 'premium'),
+    level: fc.integer({ min: 0, max: 3 }),
   });
 
   it('agrees on allow/deny and on which kind of rule decided', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(ruleArb, { maxLength: 25 }), fc.array(bindingArb, { maxLength: 4 }), fc.array(requestArb, { minLength: 1, maxLength: 8 }), async (rs, bs, reqs) => {
-        const rules: PolicyRule[] = rs.map((r, n) => ({ ...r, id: `r${n}` }));
-        const index = new PolicyIndex();
-        for (const r of rules) index.addRule(r);
-        for (const b of bs as RoleBinding[]) index.addBinding(b);
-        const oracle = await CasbinOracle.create(rules, index);
-        for (const q of reqs) {
-          const input: DecisionInput = {
-            subject: { id: q.id, roles: q.roles, tenants: q.tenants, attributes: { level: q.level } },
-            tenantId: q.tenantId, resource: { type: q.type, id: q.resId, owner: q.owner }, action: q.action,
-            context: { tenantStatus: q.status, tenantTier: q.tier },
-          };
-          const mine = index.evaluate(input);
-          const theirs = oracle.decide(input, await oracle.grant(input));
-          assert.equal(mine.allow, theirs.allow, JSON.stringify({ input, mine, theirs }));
-          const effectOf = (id?: string) => rules.find((r) => r.id === id)?.effect;
-          assert.equal(effectOf(mine.matchedRule), effectOf(theirs.matchedRule), JSON.stringify({ input, mine, theirs }));
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(ruleArb, { maxLength: 25 }),
+        fc.array(bindingArb, { maxLength: 4 }),
+        fc.array(requestArb, { minLength: 1, maxLength: 8 }),
+        async (rs, bs, reqs) => {
+          const rules: PolicyRule[] = rs.map((r, n) => ({ ...r, id: `r${n}` }));
+          const index = new PolicyIndex();
+          for (const r of rules) index.addRule(r);
+          for (const b of bs as RoleBinding[]) index.addBinding(b);
+          const oracle = await CasbinOracle.create(rules, index);
+          for (const q of reqs) {
+            const input: DecisionInput = {
+              subject: { id: q.id, roles: q.roles, tenants: q.tenants, attributes: { level: q.level } },
+              tenantId: q.tenantId,
+              resource: { type: q.type, id: q.resId, owner: q.owner },
+              action: q.action,
+              context: { tenantStatus: q.status, tenantTier: q.tier },
+            };
+            const mine = index.evaluate(input);
+            const theirs = oracle.decide(input, await oracle.grant(input));
+            assert.equal(mine.allow, theirs.allow, JSON.stringify({ input, mine, theirs }));
+            const effectOf = (id?: string) => rules.find((r) => r.id === id)?.effect;
+            assert.equal(effectOf(mine.matchedRule), effectOf(theirs.matchedRule), JSON.stringify({ input, mine, theirs }));
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

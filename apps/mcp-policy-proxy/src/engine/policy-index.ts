@@ -1,14 +1,5 @@
 import { compileCondition, type Condition, type ConditionInput } from './condition.js';
-import {
-  ANY,
-  BUILTIN_ROLES,
-  GLOBAL_DOMAIN,
-  MEMBER_ROLE,
-  bindingKey,
-  isGlobalRole,
-  type PolicyRule,
-  type RoleBinding,
-} from './rules.js';
+import { ANY, BUILTIN_ROLES, GLOBAL_DOMAIN, MEMBER_ROLE, bindingKey, isGlobalRole, type PolicyRule, type RoleBinding } from './rules.js';
 
 export interface DecisionInput {
   readonly subject: {

@@ -46,12 +46,19 @@ describe('rule validation', () => {
 
 describe('binding validation', () => {
   it('accepts a role some rule defines', () => {
-    assert.deepEqual(validateBinding({ domain: 'acme', subjectId: 'bob@acme.io', role: 'admin' }, ctx), { domain: 'acme', subjectId: 'bob@acme.io', role: 'admin' });
+    assert.deepEqual(validateBinding({ domain: 'acme', subjectId: 'bob@acme.io', role: 'admin' }, ctx), {
+      domain: 'acme',
+      subjectId: 'bob@acme.io',
+      role: 'admin',
+    });
     assert.equal(validateBinding({ domain: '*', subjectId: 'ops', role: 'platform-break-glass' }, ctx).role, 'platform-break-glass');
   });
   it('rejects unknown roles and misplaced platform roles', () => {
     const err = (input: Record<string, unknown>, kind: string) =>
-      assert.throws(() => validateBinding(input, ctx), (e: unknown) => e instanceof PolicyValidationError && e.kind === kind);
+      assert.throws(
+        () => validateBinding(input, ctx),
+        (e: unknown) => e instanceof PolicyValidationError && e.kind === kind,
+      );
     err({ domain: 'acme', subjectId: 'bob', role: 'auditor' }, 'unknown_role');
     err({ domain: 'globex', subjectId: 'bob', role: 'admin' }, 'unknown_role');
     err({ domain: 'acme', subjectId: 'bob', role: 'platform-admin' }, 'malformed');

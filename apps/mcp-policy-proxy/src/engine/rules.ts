@@ -38,7 +38,8 @@ export interface RoleBinding {
   readonly role: string;
 }
 
-export const bindingKey = (b: RoleBinding): string => `${b.domain}\u0000${b.subjectId}\u0000${b.role}`;
+// '/' appears in none of the three parts (see the patterns below), so the key is unambiguous.
+export const bindingKey = (b: RoleBinding): string => `${b.domain}/${b.subjectId}/${b.role}`;
 
 export const isGlobalRole = (role: string): boolean => role.startsWith(GLOBAL_ROLE_PREFIX);
 
@@ -121,12 +122,16 @@ export function validateRule(input: Record<string, unknown>, ctx: RuleContext): 
   const d = domain as string;
   if (d !== GLOBAL_DOMAIN && isGlobalRole(subject as string)) {
     // A tenant may restrict platform roles in its own domain, but only with deny rules.
-    if (effect === 'allow') throw new PolicyValidationError('malformed', [{ field: 'subject', message: 'a tenant rule cannot grant a platform role' }]);
+    if (effect === 'allow')
+      throw new PolicyValidationError('malformed', [{ field: 'subject', message: 'a tenant rule cannot grant a platform role' }]);
   }
   const known = ctx.knownRoles(d);
   const unknown = roles.filter((r) => !known.has(r) && r !== subject);
   if (unknown.length) {
-    throw new PolicyValidationError('unknown_role', unknown.map((r) => ({ field: 'condition', message: `unknown role "${r}"` })));
+    throw new PolicyValidationError(
+      'unknown_role',
+      unknown.map((r) => ({ field: 'condition', message: `unknown role "${r}"` })),
+    );
   }
   return {
     id: id as string,

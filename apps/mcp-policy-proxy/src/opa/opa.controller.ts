@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { DecisionEvaluateRequest, DomainError, ErrorCode } from '#contracts';
+import { DecisionEvaluateRequest, DomainError, ErrorCode, MAX_DECISION_BATCH } from '#contracts';
 import { validatePayload } from '#messaging';
 import { readModelText } from '../engine/casbin-oracle.js';
 import type { DecisionInput } from '../engine/policy-index.js';
@@ -37,11 +38,38 @@ export class OpaController {
   @Post('data/*')
   @HttpCode(200)
   async data(@Req() req: FastifyRequest, @Body() body: unknown, @Headers('traceparent') traceparent?: string): Promise<OpaDataResponse> {
-    const path = decodeURIComponent(req.url.split('?')[0]!.slice('/v1/data/'.length)).replace(/\/+$/, '');
-    const field = path === PACKAGE ? '' : path.startsWith(`${PACKAGE}/`) ? path.slice(PACKAGE.length + 1) : undefined;
-    if (field === undefined || !['', 'allow', 'deny', 'reason'].includes(field)) return {};
-    const input = await parseInput(body);
-    const d = this.decisions.decide(input, traceIdOf(traceparent));
+    const field = documentField(req.url, '/v1/data/');
+    if (field === undefined) return {};
+    const input = await parseInput(typeof body === 'object' && body !== null ? (body as { input?: unknown }).input : undefined, 'input');
+    return this.answer(field, input, traceIdOf(traceparent));
+  }
+
+  /**
+   * The batch form OPA clients use (`evaluateBatch` in @styra/opa): `{"inputs": {key: input}}` →
+   * `{"responses": {key: {result, decision_id}}}`, at most 1000 inputs, all valid or a 400.
+   */
+  @Post('batch/data/*')
+  @HttpCode(200)
+  async batch(
+    @Req() req: FastifyRequest,
+    @Body() body: unknown,
+    @Headers('traceparent') traceparent?: string,
+  ): Promise<{ batch_decision_id: string; responses: Record<string, OpaDataResponse> }> {
+    const inputs = typeof body === 'object' && body !== null ? (body as { inputs?: unknown }).inputs : undefined;
+    if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs) || Object.keys(inputs).length > MAX_DECISION_BATCH) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `Body must be {"inputs": {...}} with at most ${MAX_DECISION_BATCH} inputs`, {
+        violations: [{ path: 'inputs', message: `must be an object of at most ${MAX_DECISION_BATCH} inputs` }],
+      });
+    }
+    const entries = await Promise.all(Object.entries(inputs).map(async ([k, v]) => [k, await parseInput(v, `inputs.${k}`)] as const));
+    const field = documentField(req.url, '/v1/batch/data/');
+    const traceId = traceIdOf(traceparent);
+    const responses = Object.fromEntries(entries.map(([k, input]) => [k, field === undefined ? {} : this.answer(field, input, traceId)]));
+    return { batch_decision_id: randomUUID(), responses };
+  }
+
+  private answer(field: string, input: DecisionInput, traceId: string | null): OpaDataResponse {
+    const d = this.decisions.decide(input, traceId);
     const deny = !d.allow && d.matchedRule !== undefined;
     const whole = { allow: d.allow, deny, reason: d.reason, matched_rule: d.matchedRule ?? null, policy_version: d.policyVersion };
     const result = field === '' ? whole : field === 'allow' ? d.allow : field === 'deny' ? deny : d.reason;
@@ -66,10 +94,26 @@ export class OpaController {
   }
 }
 
-async function parseInput(body: unknown): Promise<DecisionInput> {
-  const input = typeof body === 'object' && body !== null ? (body as { input?: unknown }).input : undefined;
+/** '' for the package document, 'allow' | 'deny' | 'reason' for its rules, undefined for any other path. */
+function documentField(url: string, prefix: string): string | undefined {
+  const path = decodeURIComponent(url.split('?')[0]!.slice(prefix.length)).replace(/\/+$/, '');
+  const field = path === PACKAGE ? '' : path.startsWith(`${PACKAGE}/`) ? path.slice(PACKAGE.length + 1) : undefined;
+  return field !== undefined && ['', 'allow', 'deny', 'reason'].includes(field) ? field : undefined;
+}
+
+async function parseInput(input: unknown, path: string): Promise<DecisionInput> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Body must be {"input": {...}}', { violations: [{ path: 'input', message: 'must be an object' }] });
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, `${path} must be an object`, {
+      violations: [{ path, message: 'must be an object' }],
+    });
   }
-  return 'subject' in input ? validatePayload(DecisionEvaluateRequest, input) : fromSeedInput(await validatePayload(SeedAuthzInput, input));
+  try {
+    return 'subject' in input
+      ? await validatePayload(DecisionEvaluateRequest, input)
+      : fromSeedInput(await validatePayload(SeedAuthzInput, input));
+  } catch (err) {
+    if (!(err instanceof DomainError) || path === 'input') throw err;
+    const violations = (err.details?.['violations'] as { path: string; message: string }[] | undefined) ?? [];
+    throw new DomainError(err.code, `Invalid ${path}`, { violations: violations.map((v) => ({ ...v, path: `${path}.${v.path}` })) });
+  }
 }

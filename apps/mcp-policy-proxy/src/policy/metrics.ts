@@ -6,7 +6,12 @@ function singleton<T>(name: string, create: () => T): T {
 
 export const decisionsTotal = singleton(
   'policy_decisions_total',
-  () => new Counter({ name: 'policy_decisions_total', help: 'Policy decisions by outcome and reason', labelNames: ['allow', 'reason'] as const }),
+  () =>
+    new Counter({
+      name: 'policy_decisions_total',
+      help: 'Policy decisions by outcome and reason',
+      labelNames: ['allow', 'reason'] as const,
+    }),
 );
 export const policyVersionGauge = singleton(
   'policy_version',
@@ -18,7 +23,12 @@ export const policyRulesGauge = singleton(
 );
 export const policyReloadsTotal = singleton(
   'policy_reloads_total',
-  () => new Counter({ name: 'policy_reloads_total', help: 'Full policy reloads by cause (boot, gap, resync, error)', labelNames: ['cause'] as const }),
+  () =>
+    new Counter({
+      name: 'policy_reloads_total',
+      help: 'Full policy reloads by cause (boot, gap, resync, error)',
+      labelNames: ['cause'] as const,
+    }),
 );
 export const decisionLogPending = singleton(
   'policy_decision_log_pending',

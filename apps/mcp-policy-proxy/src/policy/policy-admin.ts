@@ -140,7 +140,8 @@ export class PolicyAdmin {
   async rollback(actor: string, domainIn: string, toVersion: number): Promise<{ version: number; changes: number }> {
     const domain = parseDomain(domainIn);
     const { version, changes } = await this.mutate({ actor, action: 'rollback', domain, rollbackTo: toVersion }, async (ctx) => {
-      if (toVersion > ctx.dbVersion) throw new DomainError(ErrorCode.NOT_FOUND, `No version ${toVersion} yet`, { toVersion, current: ctx.dbVersion });
+      if (toVersion > ctx.dbVersion)
+        throw new DomainError(ErrorCode.NOT_FOUND, `No version ${toVersion} yet`, { toVersion, current: ctx.dbVersion });
       return diffDomain(this.snapshot(domain), await ctx.stateAt(toVersion), domain);
     });
     return { version, changes: changes.length };

@@ -44,6 +44,7 @@ import {
 import { NatsRpcContext } from '#messaging';
 import { DecisionAudit } from '../audit/decision-audit.js';
 import type { PolicyChange } from '../store/changes.js';
+import { parseDecisionBatch } from './decision-request.js';
 import { Decisions } from './decisions.js';
 import { LivePolicy } from './live-policy.js';
 import { PolicyAdmin } from './policy-admin.js';
@@ -71,8 +72,9 @@ export class PolicyController {
 
   @MessagePattern(DecisionEvaluateBatch.subject)
   evaluateBatch(@Payload() request: DecisionEvaluateBatchRequest, @Ctx() ctx: NatsRpcContext): DecisionEvaluateBatchReply {
+    const inputs = parseDecisionBatch(request.requests);
     const traceId = traceIdOf(traceparentOf(ctx));
-    return { decisions: request.requests.map((r) => this.decisions.decide(r, traceId)) };
+    return { decisions: inputs.map((r) => this.decisions.decide(r, traceId)) };
   }
 
   @MessagePattern(RuleList.subject)
@@ -125,7 +127,7 @@ export class PolicyController {
     return this.audit.verify(request.pageSize);
   }
 
-  @EventPattern<Record<typeof PolicyChanged.subject, CloudEvent<PolicyChangedEvent>>>(PolicyChanged.subject)
+  @EventPattern<string>(PolicyChanged.subject)
   async onPolicyChanged(@Payload() event: CloudEvent<PolicyChangedEvent>): Promise<void> {
     await this.live.advance(event.data.version, event.data.changes as PolicyChange[]);
   }

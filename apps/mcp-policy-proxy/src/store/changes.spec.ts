@@ -27,14 +27,15 @@ describe('policy versions', () => {
     const current = replay(log);
     const target = replay(log.slice(0, 6));
     const diff = diffDomain(current, target, 'acme');
-    assert.deepEqual(diff.map((c) => `${c.kind}:${c.op}:${c.kind === 'rule' ? c.rule.id : c.binding.subjectId}`), [
-      'rule:remove:acme.admin-all',
-      'rule:add:acme.member-get-context',
-      'rule:add:acme.admin-all',
-      'binding:add:bob',
-    ]);
+    assert.deepEqual(
+      diff.map((c) => `${c.kind}:${c.op}:${c.kind === 'rule' ? c.rule.id : c.binding.subjectId}`),
+      ['rule:remove:acme.admin-all', 'rule:add:acme.member-get-context', 'rule:add:acme.admin-all', 'binding:add:bob'],
+    );
     const after = replay([...log, ...diff]);
-    assert.deepEqual([...after.rules.values()].filter((r) => r.domain === 'acme').sort((a, b) => a.id.localeCompare(b.id)), [admin, member]);
+    assert.deepEqual(
+      [...after.rules.values()].filter((r) => r.domain === 'acme').sort((a, b) => a.id.localeCompare(b.id)),
+      [admin, member],
+    );
     assert.ok(after.rules.has('globex.member-get-context'), 'other tenant kept');
     assert.equal(diffDomain(after, target, 'acme').length, 0);
   });

@@ -30,8 +30,14 @@ export function replay(changes: Iterable<PolicyChange>): PolicySnapshot {
 }
 
 const sameRule = (a: PolicyRule, b: PolicyRule): boolean =>
-  a.domain === b.domain && a.subject === b.subject && a.resource === b.resource && a.action === b.action &&
-  a.condition === b.condition && a.effect === b.effect && a.reason === b.reason && a.description === b.description;
+  a.domain === b.domain &&
+  a.subject === b.subject &&
+  a.resource === b.resource &&
+  a.action === b.action &&
+  a.condition === b.condition &&
+  a.effect === b.effect &&
+  a.reason === b.reason &&
+  a.description === b.description;
 
 /**
  * The changes that turn `current` into `target` within one domain, ordered so every intermediate

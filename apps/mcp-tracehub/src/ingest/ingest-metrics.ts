@@ -78,26 +78,37 @@ const MAX_OPERATION_SERIES = 2_000;
 const OTHER = '__other__';
 
 export class RedRecorder {
-  private readonly children = new Map<string, { calls: ReturnType<typeof spanCalls.labels>; duration: ReturnType<typeof spanDuration.labels> }>();
+  private readonly children = new Map<
+    string,
+    { calls: ReturnType<typeof spanCalls.labels>; duration: ReturnType<typeof spanDuration.labels> }
+  >();
 
   record(spans: SpanRecord[]): void {
+    // Counts are added once per series and batch; label hashing per span was most of this cost.
+    const calls = new Map<ReturnType<typeof spanCalls.labels>, number>();
     for (const span of spans) {
-      const kind = SPAN_KIND_NAMES[span.kind] ?? 'unspecified';
-      const status = STATUS[span.statusCode] ?? 'UNSET';
-      let key = `${span.service}\u0000${span.operation}\u0000${kind}\u0000${status}`;
-      let child = this.children.get(key);
-      if (!child) {
-        const operation = this.children.size < MAX_OPERATION_SERIES ? span.operation : OTHER;
-        key = `${span.service}\u0000${operation}\u0000${kind}\u0000${status}`;
-        child = this.children.get(key) ?? {
-          calls: spanCalls.labels(span.service, operation, kind, status),
-          duration: spanDuration.labels(span.service, operation, kind),
-        };
-        this.children.set(key, child);
-      }
-      child.calls.inc();
+      const child = this.child(span);
+      calls.set(child.calls, (calls.get(child.calls) ?? 0) + 1);
       child.duration.observe(span.durationUs / 1_000_000);
     }
+    for (const [counter, n] of calls) counter.inc(n);
+  }
+
+  private child(span: SpanRecord) {
+    const kind = SPAN_KIND_NAMES[span.kind] ?? 'unspecified';
+    const status = STATUS[span.statusCode] ?? 'UNSET';
+    let key = `${span.service}\u0000${span.operation}\u0000${kind}\u0000${status}`;
+    let child = this.children.get(key);
+    if (!child) {
+      const operation = this.children.size < MAX_OPERATION_SERIES ? span.operation : OTHER;
+      key = `${span.service}\u0000${operation}\u0000${kind}\u0000${status}`;
+      child = this.children.get(key) ?? {
+        calls: spanCalls.labels(span.service, operation, kind, status),
+        duration: spanDuration.labels(span.service, operation, kind),
+      };
+      this.children.set(key, child);
+    }
+    return child;
   }
 }
 

@@ -85,7 +85,9 @@ export class IngestService implements OnApplicationBootstrap, OnModuleDestroy {
       const full = this.queue.depth >= this.queue.capacity;
       checks['queue'] = full ? { status: 'down', message: 'span queue full' } : { status: 'up' };
       const ok = Object.values(checks).every((c) => c.status === 'up');
-      return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'error', details: checks, queue: { depth: this.queue.depth, capacity: this.queue.capacity } });
+      return reply
+        .status(ok ? 200 : 503)
+        .send({ status: ok ? 'ok' : 'error', details: checks, queue: { depth: this.queue.depth, capacity: this.queue.capacity } });
     });
     admin.get('/metrics', async (_request, reply) => reply.header('content-type', register.contentType).send(await register.metrics()));
     return admin;

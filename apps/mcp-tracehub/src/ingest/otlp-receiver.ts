@@ -39,7 +39,10 @@ export function createOtlpReceiver(options: OtlpReceiverOptions): FastifyInstanc
   server.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   const fail = (reply: FastifyReply, format: OtlpFormat, status: number, code: number, message: string) =>
-    reply.status(status).header('content-type', contentTypeOf(format)).send(encodeStatus(format, code, message));
+    reply
+      .status(status)
+      .header('content-type', contentTypeOf(format))
+      .send(encodeStatus(format, code, message));
 
   server.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
     const format = formatOf(request.headers['content-type']) ?? 'json';
@@ -50,7 +53,8 @@ export function createOtlpReceiver(options: OtlpReceiverOptions): FastifyInstanc
 
   server.post('/v1/traces', async (request, reply) => {
     const format = formatOf(request.headers['content-type']);
-    if (!format) return fail(reply, 'json', 415, RpcCode.INVALID_ARGUMENT, 'content-type must be application/x-protobuf or application/json');
+    if (!format)
+      return fail(reply, 'json', 415, RpcCode.INVALID_ARGUMENT, 'content-type must be application/x-protobuf or application/json');
     let body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
     const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase();
     if (encoding === 'gzip') {

@@ -67,14 +67,22 @@ test('keeps every accepted span through a sink outage and stores each exactly on
   assert.ok(queue.offer(spans(30)));
   await sleep(40);
   assert.ok(failures.length >= 2, 'writes were retried');
-  assert.ok(failures.every((d) => d <= options.retryMaxMs), 'backoff is capped');
+  assert.ok(
+    failures.every((d) => d <= options.retryMaxMs),
+    'backoff is capped',
+  );
   assert.equal(sink.stored.length, 0);
   assert.equal(queue.depth, 30);
   sink.failing = false;
   assert.ok(queue.offer(spans(10, 30)));
   assert.ok(await queue.flush(2000));
   assert.equal(sink.stored.length, 40);
-  assert.deepEqual([...new Set(sink.stored)].sort(), spans(40).map((s) => s.spanId).sort());
+  assert.deepEqual(
+    [...new Set(sink.stored)].sort(),
+    spans(40)
+      .map((s) => s.spanId)
+      .sort(),
+  );
   queue.stop();
 });
 

@@ -81,7 +81,8 @@ export class SpanQueue {
     this.flushing = true;
     this.pump();
     const deadline = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
-    const empty = this.depth === 0 ? Promise.resolve(true as const) : new Promise<true>((resolve) => this.idleWaiters.push(() => resolve(true)));
+    const empty =
+      this.depth === 0 ? Promise.resolve(true as const) : new Promise<true>((resolve) => this.idleWaiters.push(() => resolve(true)));
     const result = await Promise.race([empty, deadline]);
     this.flushing = false;
     return result;

@@ -136,20 +136,16 @@ function toRecord(
     statusMessage: span.status?.message || null,
     attributes,
     resource,
-    events: (span.events ?? []).map(
-      (event): SpanEventRecord => ({
-        timeUs: nanosToMicros(event.timeUnixNano),
-        name: event.name ?? '',
-        attributes: toAttributes(event.attributes),
-      }),
-    ),
-    links: (span.links ?? []).map(
-      (link): SpanLinkRecord => ({
-        traceId: requiredId(link.traceId, 16, 'link traceId'),
-        spanId: requiredId(link.spanId, 8, 'link spanId'),
-        attributes: toAttributes(link.attributes),
-      }),
-    ),
+    events: (span.events ?? []).map((event): SpanEventRecord => ({
+      timeUs: nanosToMicros(event.timeUnixNano),
+      name: event.name ?? '',
+      attributes: toAttributes(event.attributes),
+    })),
+    links: (span.links ?? []).map((link): SpanLinkRecord => ({
+      traceId: requiredId(link.traceId, 16, 'link traceId'),
+      spanId: requiredId(link.spanId, 8, 'link spanId'),
+      attributes: toAttributes(link.attributes),
+    })),
     scopeName,
     scopeVersion,
     traceState: span.traceState || null,
@@ -202,8 +198,11 @@ export function nanosToMicros(value: Int64): number {
     if (!/^\d+$/.test(value)) throw new SpanRejected('invalid timestamp');
     return Number(BigInt(value) / 1000n);
   }
-  const nanos = (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0);
-  return Number(nanos / 1000n);
+  // 2^32 ns = 4294967 µs + 296 ns, so high·2^32 + low splits into parts that stay exact in doubles
+  // (for dates before 2255) without the cost of BigInt on every span.
+  const high = value.high >>> 0;
+  const low = value.low >>> 0;
+  return high * 4_294_967 + Math.floor((high * 296 + low) / 1000);
 }
 
 function toAttributes(list: OtlpKeyValue[] | null | undefined): Attributes {

@@ -161,3 +161,11 @@ test('responses encode partial success and google.rpc.Status in both formats', (
   assert.equal(formatOf('application/json; charset=utf-8'), 'json');
   assert.equal(formatOf('text/plain'), null);
 });
+
+test('converts 64-bit nanosecond values from protobuf exactly', async () => {
+  const { nanosToMicros } = await import('./normalize.js');
+  for (const ns of [0n, 999n, 1000n, 1_764_115_200_123_456_999n, 4_294_967_295_999n, 9_000_000_000_000_000_000n]) {
+    const long = { low: Number(ns & 0xffffffffn) | 0, high: Number(ns >> 32n) | 0 };
+    assert.equal(nanosToMicros(long), Number(ns / 1000n), String(ns));
+  }
+});

@@ -41,9 +41,7 @@ export interface PartialSuccess {
 
 export function encodeExportResponse(format: OtlpFormat, partial: PartialSuccess | null): Buffer {
   if (format === 'json') {
-    const body = partial
-      ? { partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage } }
-      : {};
+    const body = partial ? { partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage } } : {};
     return Buffer.from(JSON.stringify(body));
   }
   const message = ExportTraceServiceResponse.create(partial ? { partialSuccess: partial } : {});

@@ -79,7 +79,12 @@ export class JaegerApiController {
 
   /** Jaeger's metrics API (what the UI's Monitor tab reads): calls/s, error ratio, latency quantile. */
   @Get('metrics/:metric')
-  metrics(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('metric') metric: string, @Query() query: RawParams): Promise<void> {
+  metrics(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('metric') metric: string,
+    @Query() query: RawParams,
+  ): Promise<void> {
     return this.respondRaw(req, reply, async (scope) => {
       if (metric === 'minstep') return { unit: 'milliseconds', minStep: 1000 };
       if (metric !== 'calls' && metric !== 'errors' && metric !== 'latencies') {
@@ -147,7 +152,13 @@ function metricFamily(metric: 'calls' | 'errors' | 'latencies', byOperation: boo
       series.set(key, entry);
     }
     const value =
-      metric === 'calls' ? point.calls / (stepMs / 1000) : metric === 'errors' ? (point.calls ? point.errors / point.calls : 0) : point.latencyMs;
+      metric === 'calls'
+        ? point.calls / (stepMs / 1000)
+        : metric === 'errors'
+          ? point.calls
+            ? point.errors / point.calls
+            : 0
+          : point.latencyMs;
     entry.metricPoints.push({ gaugeValue: { doubleValue: value ?? 0 }, timestamp: new Date(point.bucketMs).toISOString() });
   }
   return {

@@ -131,27 +131,36 @@ export class SpanStore implements SpanSink {
   constructor(private readonly sql: Sql) {}
 
   async write(batch: SpanRecord[]): Promise<void> {
-    const rows = batch.map((s) => ({
-      t: s.tenantId,
-      tr: s.traceId,
-      s: s.spanId,
-      p: s.parentSpanId,
-      sv: s.service,
-      op: s.operation,
-      k: s.kind,
-      st: s.startUs,
-      d: s.durationUs,
-      sc: s.statusCode,
-      sm: s.statusMessage,
-      a: s.attributes,
-      rs: s.resource,
-      ev: s.events.length ? s.events : null,
-      ln: s.links.length ? s.links : null,
-      sn: s.scopeName,
-      svn: s.scopeVersion,
-      ts: s.traceState,
-      f: s.flags,
-    }));
+    // Spans of one export share their resource object: serialize it once, not once per span.
+    const resources = new Map<object, string>();
+    const rows = batch.map((s) => {
+      let resource = resources.get(s.resource);
+      if (resource === undefined) {
+        resource = JSON.stringify(s.resource);
+        resources.set(s.resource, resource);
+      }
+      const row = JSON.stringify({
+        t: s.tenantId,
+        tr: s.traceId,
+        s: s.spanId,
+        p: s.parentSpanId,
+        sv: s.service,
+        op: s.operation,
+        k: s.kind,
+        st: s.startUs,
+        d: s.durationUs,
+        sc: s.statusCode,
+        sm: s.statusMessage,
+        a: s.attributes,
+        ev: s.events.length ? s.events : null,
+        ln: s.links.length ? s.links : null,
+        sn: s.scopeName,
+        svn: s.scopeVersion,
+        ts: s.traceState,
+        f: s.flags,
+      });
+      return `${row.slice(0, -1)},"rs":${resource}}`;
+    });
     const hour = Math.floor(Date.now() / 3_600_000);
     const operations = new Map<string, { t: string; sv: string; op: string; k: number; st: number }>();
     for (const s of batch) {
@@ -162,7 +171,7 @@ export class SpanStore implements SpanSink {
         operations.set(key, { t: s.tenantId ?? '', sv: s.service, op: s.operation, k: s.kind, st: s.startUs });
       }
     }
-    await this.sql.query(INSERT_SPANS, [JSON.stringify(rows), JSON.stringify([...operations.values()])]);
+    await this.sql.query(INSERT_SPANS, [`[${rows.join(',')}]`, JSON.stringify([...operations.values()])]);
     for (const key of operations.keys()) this.seenOperations.set(key, hour);
   }
 
@@ -295,13 +304,7 @@ export class SpanStore implements SpanSink {
   }
 
   /** Calls, errors and p50/p95/p99 durations per service (and operation) over one window. */
-  async redSummary(
-    scope: SpanScope,
-    service: string | null,
-    groupByOperation: boolean,
-    fromUs: number,
-    toUs: number,
-  ): Promise<RedRow[]> {
+  async redSummary(scope: SpanScope, service: string | null, groupByOperation: boolean, fromUs: number, toUs: number): Promise<RedRow[]> {
     const params = new SqlParams();
     const where = [`start_time >= ${params.micros(fromUs)}`, `start_time < ${params.micros(toUs)}`, scopePredicate(scope, params)];
     if (service !== null) where.push(`service = ${params.add(service)}`);

@@ -1,4 +1,4 @@
-import { IsDefined, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsDefined, IsOptional, IsString, Matches } from 'class-validator';
 import type { JsonValue } from './model.js';
 
 /** Config keys and flag keys: dotted lower-case names (`gateway.timeouts`, `new-ui`). */

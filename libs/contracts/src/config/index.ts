@@ -3,6 +3,7 @@ export * from './model.js';
 export * from './common.js';
 export * from './events.js';
 export * from './entry-get/entry-get.js';
+export * from './entry-resolve/entry-resolve.js';
 export * from './entry-set/entry-set.js';
 export * from './entry-history/entry-history.js';
 export * from './entry-rollback/entry-rollback.js';

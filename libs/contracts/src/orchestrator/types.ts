@@ -28,6 +28,8 @@ export interface ServerInfo {
   version: string | null;
   status: 'active' | 'unreachable';
   quarantineOnChange: boolean;
+  /** Reference to the credentials presented upstream (never the value). */
+  auth: { secret: string; header: string; scheme: string } | null;
   lastRefreshedAt: string | null;
   lastError: string | null;
   createdAt: string;

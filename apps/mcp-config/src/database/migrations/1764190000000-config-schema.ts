@@ -137,7 +137,18 @@ export class ConfigSchema1764190000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['secrets', 'api_keys', 'tenants', 'flag_versions', 'flags', 'config_entry_versions', 'config_entries', 'config_schemas', 'config_outbox', 'config_revision']) {
+    for (const table of [
+      'secrets',
+      'api_keys',
+      'tenants',
+      'flag_versions',
+      'flags',
+      'config_entry_versions',
+      'config_entries',
+      'config_schemas',
+      'config_outbox',
+      'config_revision',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS config.${table}`);
     }
   }

@@ -8,8 +8,10 @@
 // while starting or ready, and "off" when hibernated, keeping a snapshot of the model it
 // served so that a later start for that model is a resume rather than a cold start.
 
+import { IndexedHeap } from './heap.js';
 import {
   RESOURCE_NAMES,
+  TIER_BAND,
   type Binding,
   type JobSpec,
   type ModelServing,
@@ -52,6 +54,8 @@ export interface PoolState {
   readonly serving: Map<string, ModelServing>;
   /** Nodes that are on with the model loaded or loading, by model. */
   readonly loaded: Map<string, Set<NodeState>>;
+  /** Running jobs by model, earliest expected end first: when a slot frees up. */
+  readonly ending: Map<string, IndexedHeap<RunningJob>>;
   /** Nodes that are on and run nothing. */
   readonly idle: Set<NodeState>;
   readonly off: Set<NodeState>;
@@ -59,6 +63,11 @@ export interface PoolState {
   costRank: number;
   readonly capacity: Resources;
   readonly used: Resources;
+  /** Running jobs per tier band: whether a preemption by band could find victims here. */
+  readonly runningByBand: number[];
+  /** Componentwise minimum of the requests seen for models this pool serves: a node of
+   * the pool that cannot fit it fits nothing. */
+  smallest: Resources | null;
 }
 
 export interface ClusterCounters {
@@ -99,7 +108,11 @@ export function jobTolerations(pool: PoolSpec, job: Pick<JobSpec, 'resources'>, 
   for (const t of pool.taints) {
     if (t.key === SPOT_TAINT_KEY && !spotAllowed) continue;
     if (t.key === GPU_TAINT_KEY && !(job.resources.gpu > 0)) continue;
-    out.push(t.value === undefined ? { key: t.key, operator: 'Exists', effect: t.effect } : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect });
+    out.push(
+      t.value === undefined
+        ? { key: t.key, operator: 'Exists', effect: t.effect }
+        : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect },
+    );
   }
   return out;
 }
@@ -109,9 +122,7 @@ export function fits(free: Resources, req: Resources): boolean {
 }
 
 export function serviceMs(serving: ModelServing, job: JobSpec): number {
-  return (
-    (job.promptTokens / serving.prefillTokensPerSec) * 1000 + (job.outputTokens / serving.decodeTokensPerSec) * 1000
-  );
+  return (job.promptTokens / serving.prefillTokensPerSec) * 1000 + (job.outputTokens / serving.decodeTokensPerSec) * 1000;
 }
 
 export function prefillMs(serving: ModelServing, job: JobSpec): number {
@@ -126,8 +137,6 @@ export class ClusterState {
   readonly counters: ClusterCounters = { coldStarts: 0, resumes: 0, hibernations: 0, prewarms: 0, spotReclaims: 0 };
   /** Total allocatable per resource, the denominator of dominant shares. */
   readonly capacity: Resources = { cpu: 0, memoryMiB: 0, gpu: 0 };
-  /** Componentwise minimum of every request seen: a node that cannot fit it fits nothing. */
-  private smallest: Resources | null = null;
   /** Nodes that could take the smallest request now (off and available, or enough free). */
   private readonly roomy = new Set<NodeState>();
   private readonly unavailable = new Set<NodeState>();
@@ -136,8 +145,9 @@ export class ClusterState {
     specs: readonly PoolSpec[],
     private readonly idleTtlMs: number,
   ) {
-    const maxCost = Math.max(...specs.map((p) => p.costPerNodeHour), 0);
-    const minCost = Math.min(...specs.map((p) => p.costPerNodeHour), 0);
+    const costs = specs.map((p) => p.costPerNodeHour);
+    const maxCost = Math.max(0, ...costs);
+    const minCost = Math.min(maxCost, ...costs);
     specs.forEach((spec, index) => {
       if (this.poolByName.has(spec.name)) throw new Error(`duplicate pool ${spec.name}`);
       const pool: PoolState = {
@@ -146,11 +156,14 @@ export class ClusterState {
         nodes: [],
         serving: new Map(spec.models.map((m) => [m.model, m])),
         loaded: new Map(spec.models.map((m) => [m.model, new Set<NodeState>()])),
+        ending: new Map(spec.models.map((m) => [m.model, new IndexedHeap<RunningJob>((a, b) => a.endAt < b.endAt)])),
         idle: new Set(),
         off: new Set(),
         costRank: maxCost > minCost ? (spec.costPerNodeHour - minCost) / (maxCost - minCost) : 0,
         capacity: { cpu: 0, memoryMiB: 0, gpu: 0 },
         used: { cpu: 0, memoryMiB: 0, gpu: 0 },
+        smallest: null,
+        runningByBand: [0, 0, 0],
       };
       for (const ns of spec.nodes) {
         if (this.nodeByName.has(ns.name)) throw new Error(`duplicate node ${ns.name}`);
@@ -182,13 +195,16 @@ export class ClusterState {
   }
 
   /** Register a request shape so `hasRoom` stays exact. */
-  noteRequest(req: Resources): void {
-    const s = this.smallest;
-    if (s && s.cpu <= req.cpu && s.memoryMiB <= req.memoryMiB && s.gpu <= req.gpu) return;
-    this.smallest = s
-      ? { cpu: Math.min(s.cpu, req.cpu), memoryMiB: Math.min(s.memoryMiB, req.memoryMiB), gpu: Math.min(s.gpu, req.gpu) }
-      : { ...req };
-    for (const node of this.nodeByName.values()) this.refreshRoom(node);
+  noteRequest(model: string, req: Resources): void {
+    for (const pool of this.pools) {
+      if (!pool.serving.has(model)) continue;
+      const s = pool.smallest;
+      if (s && s.cpu <= req.cpu && s.memoryMiB <= req.memoryMiB && s.gpu <= req.gpu) continue;
+      pool.smallest = s
+        ? { cpu: Math.min(s.cpu, req.cpu), memoryMiB: Math.min(s.memoryMiB, req.memoryMiB), gpu: Math.min(s.gpu, req.gpu) }
+        : { ...req };
+      for (const node of pool.nodes) this.refreshRoom(node);
+    }
   }
 
   /** False when no node could take any request seen so far: a scheduling pass can stop. */
@@ -204,7 +220,7 @@ export class ClusterState {
   }
 
   private refreshRoom(node: NodeState): void {
-    const s = this.smallest;
+    const s = node.pool.smallest;
     if (s && node.unavailableUntil === 0 && (!node.on || fits(node.free, s) || node.jobs.size === 0)) this.roomy.add(node);
     else this.roomy.delete(node);
   }
@@ -242,6 +258,8 @@ export class ClusterState {
     const endAt = startAt + serviceMs(serving, job);
     const rj: RunningJob = { spec: job, node, startAt, endAt, boundAt: now };
     node.jobs.add(rj);
+    pool.ending.get(job.model)?.push(rj);
+    pool.runningByBand[TIER_BAND[job.tier]]++;
     this.running.set(job.id, rj);
     this.refreshRoom(node);
     return {
@@ -262,6 +280,8 @@ export class ClusterState {
     this.running.delete(jobId);
     const node = rj.node;
     node.jobs.delete(rj);
+    node.pool.ending.get(rj.spec.model)?.remove(rj);
+    node.pool.runningByBand[TIER_BAND[rj.spec.tier]]--;
     for (const r of RESOURCE_NAMES) {
       node.free[r] += rj.spec.resources[r];
       node.pool.used[r] -= rj.spec.resources[r];

@@ -2,21 +2,14 @@
 // tenant, Kueue-style quota admission with borrowing, filter → score → bind placement,
 // scale-up on predicted wait, and loop-free minimal-victim preemption.
 //
-// Pending work is indexed so a decision costs O(log tenants + log jobs + nodes of the
-// job's model): per band a heap of tenant queues ordered by weighted dominant share, per
-// queue a heap of jobs ordered by priority then arrival, and per pass a cache of
-// (pool, job shape) pairs known not to fit so a blocked shape is rejected in O(1).
+// Pending work is indexed by job shape (model, request, spot tolerance; a platform has a
+// handful): per shape and band, a heap of the tenant queues holding that shape ordered by
+// weighted dominant share; per tenant queue and shape, a heap of jobs by priority then
+// arrival. A pass looks at the top tenant of each shape that still fits, so a decision costs
+// O(shapes + log tenants + log jobs + nodes of the model), however many jobs are queued; a
+// shape that does not fit is skipped for the rest of the pass for every tenant at once.
 
-import {
-  ClusterState,
-  fits,
-  jobTolerations,
-  serviceMs,
-  tolerates,
-  type NodeState,
-  type PoolState,
-  type RunningJob,
-} from './cluster.js';
+import { ClusterState, fits, jobTolerations, serviceMs, tolerates, type NodeState, type PoolState, type RunningJob } from './cluster.js';
 import { IndexedHeap } from './heap.js';
 import type { SchedulingPolicy } from './policy.js';
 import { QuotaLedger } from './quota.js';
@@ -48,22 +41,24 @@ interface TenantState {
 }
 
 /**
- * A tenant's pending jobs of one tier, split by shape (model, request, spot tolerance) so a
- * blocked shape never hides a different one behind it (Kueue's BestEffortFIFO, without
- * scanning): shapes are ordered by their head job, jobs in a shape by priority then arrival.
+ * A tenant's pending jobs of one tier, split by shape so a blocked shape never hides a
+ * different one behind it (Kueue's BestEffortFIFO, without scanning).
  */
 interface LocalQueue {
   tenant: TenantState;
   band: number;
   size: number;
-  shapes: Map<string, ShapeQueue>;
-  order: IndexedHeap<ShapeQueue>;
+  shapes: Map<string, IndexedHeap<PendingJob>>;
 }
 
-interface ShapeQueue {
+/** Per band, the tenant queues holding jobs of one shape, lowest weighted share first. */
+interface ShapeIndex {
   key: string;
-  jobs: IndexedHeap<PendingJob>;
+  bands: (IndexedHeap<LocalQueue> | undefined)[];
 }
+
+const queueBefore = (a: LocalQueue, b: LocalQueue): boolean =>
+  a.tenant.share !== b.tenant.share ? a.tenant.share < b.tenant.share : a.tenant.order < b.tenant.order;
 
 const jobBefore = (a: PendingJob, b: PendingJob): boolean =>
   a.spec.priority !== b.spec.priority ? a.spec.priority > b.spec.priority : a.seq < b.seq;
@@ -86,7 +81,10 @@ interface Candidate {
   score: number;
 }
 
-type PlaceOutcome = Candidate | 'wait' | 'nofit';
+/** Not placed: 'wait' for a loaded replica, or 'nofit'; `tenant` when the reason is the
+ * tenant's own (quota, allowed pools) rather than the shape's. */
+type Miss = { miss: 'wait' | 'nofit'; tenant: boolean };
+type PlaceOutcome = Candidate | Miss;
 
 /** State of one scheduling pass: what it decided and what it learned does not fit. */
 interface Pass {
@@ -96,6 +94,10 @@ interface Pass {
   shapes: Map<string, 'nofit' | 'wait'>;
   noPreempt: Set<string>;
   scans: number;
+  /** Shapes that fit nowhere for anyone in this pass. */
+  shapeMiss: Set<string>;
+  /** tenant|band|shape combinations that cannot be admitted in this pass. */
+  blocked: Set<string>;
 }
 
 const BANDS = [2, 1, 0];
@@ -106,7 +108,7 @@ export class FairScheduler implements SchedulingPolicy {
   readonly ledger: QuotaLedger;
   private readonly config: SchedulerConfig;
   private readonly tenants = new Map<string, TenantState>();
-  private readonly bands = new Map<number, IndexedHeap<LocalQueue>>();
+  private readonly shapeIndex = new Map<string, ShapeIndex>();
   private readonly pending = new Map<string, PendingJob>();
   /** Bound jobs keep their queue record so a preemption can requeue them in place. */
   private readonly admitted = new Map<string, PendingJob>();
@@ -119,14 +121,6 @@ export class FairScheduler implements SchedulingPolicy {
     this.config = { ...DEFAULT_CONFIG, ...config, weights: { ...DEFAULT_CONFIG.weights, ...config.weights } };
     this.cluster = new ClusterState(spec.pools, this.config.idleTtlMs);
     this.ledger = new QuotaLedger(spec.tenants);
-    for (const band of BANDS) {
-      this.bands.set(
-        band,
-        new IndexedHeap<LocalQueue>((a, b) =>
-          a.tenant.share !== b.tenant.share ? a.tenant.share < b.tenant.share : a.tenant.order < b.tenant.order,
-        ),
-      );
-    }
     spec.tenants.forEach((t) => this.addTenantState(t));
   }
 
@@ -148,26 +142,19 @@ export class FairScheduler implements SchedulingPolicy {
     return this.tenants.has(id);
   }
 
-  tenantShare(id: string): number {
-    return this.tenants.get(id)?.share ?? 0;
-  }
-
   submit(job: JobSpec, now: number): void {
     void now;
     const tenant = this.tenants.get(job.tenantId);
     if (!tenant) throw new Error(`unknown tenant ${job.tenantId}`);
     if (this.pending.has(job.id) || this.cluster.running.has(job.id)) throw new Error(`duplicate job ${job.id}`);
-    this.cluster.noteRequest(job.resources);
+    this.cluster.noteRequest(job.model, job.resources);
     this.enqueue({ spec: job, seq: this.seq++, band: TIER_BAND[job.tier], avoidSpot: false, preemptedBy: null, evictions: 0 });
   }
 
   cancel(jobId: string): boolean {
     const pj = this.pending.get(jobId);
     if (!pj) return false;
-    const q = this.tenants.get(pj.spec.tenantId)?.queues[pj.band] as LocalQueue;
-    const sq = q.shapes.get(this.pendingShape(pj)) as ShapeQueue;
-    sq.jobs.remove(pj);
-    this.afterTake(q, sq);
+    this.take(pj);
     this.pending.delete(jobId);
     this.countPending(pj, -1);
     return true;
@@ -198,107 +185,142 @@ export class FairScheduler implements SchedulingPolicy {
   }
 
   schedule(now: number): Decision[] {
-    const pass: Pass = { now, decisions: [], shapes: new Map(), noPreempt: new Set(), scans: 0 };
+    const pass: Pass = { now, decisions: [], shapes: new Map(), noPreempt: new Set(), scans: 0, shapeMiss: new Set(), blocked: new Set() };
     for (const band of BANDS) {
-      const heap = this.bands.get(band) as IndexedHeap<LocalQueue>;
-      const blocked: LocalQueue[] = [];
-      while (heap.size > 0) {
+      const parked: [IndexedHeap<LocalQueue>, LocalQueue][] = [];
+      for (;;) {
         // Nothing fits anywhere and no eviction scan is left: the rest would only fail.
         if (!this.cluster.hasRoom(now) && pass.scans >= this.config.preemptionScansPerPass) break;
-        const q = heap.peek() as LocalQueue;
-        if (!this.admitFromQueue(q, pass)) {
-          heap.remove(q);
-          blocked.push(q);
+        let q: LocalQueue | undefined;
+        let heap: IndexedHeap<LocalQueue> | undefined;
+        for (const si of this.shapeIndex.values()) {
+          if (pass.shapeMiss.has(si.key)) continue;
+          const h = si.bands[band];
+          const top = h?.peek();
+          if (top && (!q || queueBefore(top, q))) {
+            q = top;
+            heap = h;
+          }
         }
+        if (!q || !heap) break;
+        const pick = this.bestHead(q, pass);
+        if (!pick) {
+          heap.remove(q);
+          parked.push([heap, q]);
+          continue;
+        }
+        const [key, pj] = pick;
+        const outcome = this.place(pj, pass);
+        if (!('miss' in outcome)) {
+          this.take(pj);
+          pass.decisions.push(this.bind(pj, outcome.node, now));
+          continue;
+        }
+        if (outcome.miss === 'nofit' && this.config.preemption && this.preemptFor(pj, pass)) {
+          this.take(pj);
+          continue;
+        }
+        if (outcome.tenant) pass.blocked.add(`${q.tenant.spec.id}|${band}|${key}`);
+        else pass.shapeMiss.add(key);
       }
-      for (const q of blocked) heap.push(q);
+      for (const [h, q] of parked) if (q.size > 0) h.push(q);
     }
     return pass.decisions;
   }
 
-  /** Try the head of each of the queue's shapes, best first; true when one was bound. */
-  private admitFromQueue(q: LocalQueue, pass: Pass): boolean {
-    const tried: ShapeQueue[] = [];
-    let bound = false;
-    while (q.order.size > 0) {
-      const sq = q.order.pop() as ShapeQueue;
-      tried.push(sq);
-      const pj = sq.jobs.peek() as PendingJob;
-      const outcome = this.place(pj, pass);
-      if (typeof outcome === 'object') {
-        pass.decisions.push(this.bind(pj, outcome.node, pass.now));
-        bound = true;
-      } else if (outcome === 'nofit' && this.config.preemption && this.preemptFor(pj, pass)) {
-        bound = true;
-      }
-      if (bound) {
-        sq.jobs.pop();
-        break;
-      }
+  /** The tenant's best job among its shapes still worth trying in this pass. */
+  private bestHead(q: LocalQueue, pass: Pass): [string, PendingJob] | undefined {
+    let best: [string, PendingJob] | undefined;
+    for (const [key, jobs] of q.shapes) {
+      if (pass.shapeMiss.has(key) || pass.blocked.has(`${q.tenant.spec.id}|${q.band}|${key}`)) continue;
+      const head = jobs.peek() as PendingJob;
+      if (!best || jobBefore(head, best[1])) best = [key, head];
     }
-    for (const sq of tried) {
-      if (sq.jobs.size > 0) q.order.push(sq);
-      else q.shapes.delete(sq.key);
-    }
-    if (bound) q.size--;
-    if (q.size === 0) this.bands.get(q.band)?.remove(q);
-    return bound;
+    return best;
   }
 
-  private afterTake(q: LocalQueue, sq: ShapeQueue): void {
+  /** Remove a queued job from its tenant queue and the shape index. */
+  private take(pj: PendingJob): void {
+    const q = this.tenants.get(pj.spec.tenantId)?.queues[pj.band] as LocalQueue;
+    const key = this.pendingShape(pj);
+    const jobs = q.shapes.get(key) as IndexedHeap<PendingJob>;
+    jobs.remove(pj);
     q.size--;
-    if (sq.jobs.size === 0) {
-      q.order.remove(sq);
-      q.shapes.delete(sq.key);
-    } else {
-      q.order.update(sq);
+    if (jobs.size === 0) {
+      q.shapes.delete(key);
+      this.shapeIndex.get(key)?.bands[q.band]?.remove(q);
     }
-    if (q.size === 0) this.bands.get(q.band)?.remove(q);
   }
 
   private pendingShape(pj: PendingJob): string {
     const r = pj.spec.resources;
-    return `${pj.spec.model}|${r.cpu}|${r.memoryMiB}|${r.gpu}|${pj.spec.spotTolerant && !pj.avoidSpot ? 1 : 0}`;
+    return `${this.ledger.cohortOfTenant(pj.spec.tenantId)}|${pj.spec.model}|${r.cpu}|${r.memoryMiB}|${r.gpu}|${pj.spec.spotTolerant && !pj.avoidSpot ? 1 : 0}`;
   }
 
   private shapeKey(pool: PoolState, j: JobSpec, avoidSpot: boolean): string {
     const r = j.resources;
-    return `${pool.index}|${j.model}|${r.cpu}|${r.memoryMiB}|${r.gpu}|${j.spotTolerant && !avoidSpot ? 1 : 0}`;
+    return `${pool.index}|${this.ledger.cohortOfTenant(j.tenantId)}|${j.model}|${r.cpu}|${r.memoryMiB}|${r.gpu}|${j.spotTolerant && !avoidSpot ? 1 : 0}`;
   }
 
-  private eligible(pool: PoolState, pj: PendingJob): boolean {
+  /** Can jobs of this shape run on the pool at all (model, spot, taints)? */
+  private shapeEligible(pool: PoolState, pj: PendingJob): boolean {
     const j = pj.spec;
     if (!pool.serving.has(j.model)) return false;
     const spotAllowed = j.spotTolerant && !pj.avoidSpot;
     if (pool.spec.spot && !spotAllowed) return false;
-    if (!tolerates(jobTolerations(pool.spec, j, spotAllowed), pool.spec)) return false;
-    const allowed = this.tenants.get(j.tenantId)?.spec.allowedPools;
-    if (allowed && !allowed.includes(pool.spec.name)) return false;
-    return this.ledger.hasFlavor(j.tenantId, pool.spec.kind);
+    return tolerates(jobTolerations(pool.spec, j, spotAllowed), pool.spec);
   }
 
-  /** Filter → score over every pool; 'wait' when a loaded replica is predicted to free up
-   * sooner than a new one would start. */
+  /** May this tenant use the pool (allowed pools, a quota for its kind)? */
+  private tenantEligible(pool: PoolState, pj: PendingJob): boolean {
+    const allowed = this.tenants.get(pj.spec.tenantId)?.spec.allowedPools;
+    if (allowed && !allowed.includes(pool.spec.name)) return false;
+    return this.ledger.hasFlavor(pj.spec.tenantId, pool.spec.kind);
+  }
+
+  private eligible(pool: PoolState, pj: PendingJob): boolean {
+    return this.shapeEligible(pool, pj) && this.tenantEligible(pool, pj);
+  }
+
+  /** Filter → score over every pool; a miss is 'wait' when a loaded replica is predicted to
+   * free up sooner than a new one would start. */
   private place(pj: PendingJob, pass: Pass): PlaceOutcome {
     const j = pj.spec;
     let best: Candidate | undefined;
     let waiting = false;
+    let tenant = false;
     for (const pool of this.cluster.pools) {
-      if (!this.eligible(pool, pj)) continue;
-      if (!this.ledger.canAdmit(j.tenantId, pool.spec.kind, j.resources)) continue;
+      if (!this.shapeEligible(pool, pj)) continue;
+      // Capacity first: when the pools are full every tenant's quota is too, and a miss
+      // that is the shape's (not the tenant's) ends the shape for the whole pass.
       const key = this.shapeKey(pool, j, pj.avoidSpot);
       const known = pass.shapes.get(key);
       if (known === 'nofit') continue;
-      if (known === 'wait') {
-        waiting = true;
+      const c = known === 'wait' ? 'wait' : this.pickNode(pool, j, pass.now);
+      if (c === undefined) {
+        pass.shapes.set(key, 'nofit');
         continue;
       }
-      const c = this.pickNode(pool, j, pass.now);
-      if (c === 'wait' || c === undefined) pass.shapes.set(key, c ?? 'nofit');
-      if (c === 'wait') waiting = true;
-      else if (c !== undefined && (!best || c.score > best.score)) best = c;
+      if (!this.tenantEligible(pool, pj)) {
+        tenant = true;
+        continue;
+      }
+      const quota = this.ledger.admitCheck(j.tenantId, pool.spec.kind, j.resources);
+      if (quota === 'cohort') {
+        // The shape key includes the cohort: this refusal holds for its other tenants too.
+        pass.shapes.set(key, 'nofit');
+        continue;
+      }
+      if (quota === 'queue') {
+        tenant = true;
+        continue;
+      }
+      if (c === 'wait') {
+        pass.shapes.set(key, 'wait');
+        waiting = true;
+      } else if (!best || c.score > best.score) best = c;
     }
-    return best ?? (waiting ? 'wait' : 'nofit');
+    return best ?? { miss: waiting ? 'wait' : 'nofit', tenant };
   }
 
   private pickNode(pool: PoolState, j: JobSpec, now: number): Candidate | 'wait' | undefined {
@@ -354,14 +376,11 @@ export class FairScheduler implements SchedulingPolicy {
    * share of already-queued work of the same model per loaded replica. */
   private predictedLoadedWait(pool: PoolState, j: JobSpec, now: number): number {
     const loaded = pool.loaded.get(j.model) as Set<NodeState>;
-    if (loaded.size === 0) return Infinity;
-    let earliest = Infinity;
-    for (const node of loaded) {
-      for (const rj of node.jobs) if (rj.endAt < earliest) earliest = rj.endAt;
-    }
-    if (earliest === Infinity) return Infinity;
+    const earliest = pool.ending.get(j.model)?.peek()?.endAt;
+    if (loaded.size === 0 || earliest === undefined) return Infinity;
     const slots = loaded.size * Math.max(1, this.slotsPerNode(pool, j.resources));
-    const queued = (this.pendingByModel.get(j.model) ?? 0) / slots;
+    // Queued jobs of the model other than this one (it is counted as pending itself).
+    const queued = Math.max(0, (this.pendingByModel.get(j.model) ?? 0) - 1) / slots;
     return Math.max(0, earliest - now) + queued * serviceMs(pool.serving.get(j.model) as ModelServing, j);
   }
 
@@ -372,9 +391,8 @@ export class FairScheduler implements SchedulingPolicy {
     for (const pool of this.cluster.pools) {
       if (!this.eligible(pool, pj)) continue;
       const loaded = pool.loaded.get(pj.spec.model) as Set<NodeState>;
-      let earliest = Infinity;
-      for (const node of loaded) for (const rj of node.jobs) if (rj.endAt < earliest) earliest = rj.endAt;
-      if (earliest === Infinity) continue;
+      const earliest = pool.ending.get(pj.spec.model)?.peek()?.endAt;
+      if (earliest === undefined) continue;
       let ahead = 0;
       for (let b = pj.band; b <= 2; b++) ahead += this.pendingByModelBand.get(`${pj.spec.model}|${b}`) ?? 0;
       const slots = loaded.size * Math.max(1, this.slotsPerNode(pool, pj.spec.resources));
@@ -412,12 +430,7 @@ export class FairScheduler implements SchedulingPolicy {
     const spread = tenant.running > 0 ? 1 - (tenant.perPool.get(pool.index) ?? 0) / tenant.running : 1;
     const spot = j.spotTolerant && pool.spec.spot ? 1 : 0;
     return (
-      w.warm * warm +
-      w.predictedWait * wait +
-      w.binPacking * (1 - left) +
-      w.cost * (1 - pool.costRank) +
-      w.spot * spot +
-      w.spread * spread
+      w.warm * warm + w.predictedWait * wait + w.binPacking * (1 - left) + w.cost * (1 - pool.costRank) + w.spot * spot + w.spread * spread
     );
   }
 
@@ -442,15 +455,29 @@ export class FairScheduler implements SchedulingPolicy {
   private preemptFor(pj: PendingJob, pass: Pass): boolean {
     const j = pj.spec;
     const now = pass.now;
-    const key = `${j.tenantId}|${pj.band}|${j.priority}|${j.model}|${j.resources.cpu}|${j.resources.memoryMiB}|${j.resources.gpu}|${pj.avoidSpot}`;
+    // Without reclaim or same-tenant eviction, who may be evicted does not depend on the
+    // tenant: one failed search answers for the whole band and shape.
+    const tenantPart =
+      this.config.preemptWithinTenant || this.cluster.pools.some((p) => this.ledger.withinNominal(j.tenantId, p.spec.kind, j.resources))
+        ? j.tenantId
+        : '*';
+    const key = `${tenantPart}|${pj.band}|${j.priority}|${this.pendingShape(pj)}`;
     if (pass.noPreempt.has(key) || pass.scans >= this.config.preemptionScansPerPass) return false;
-    if (this.predictedSlotWait(pj, now) <= this.config.preemptAfterWaitMs) return false;
     pass.scans++;
+    if (this.predictedSlotWait(pj, now) <= this.config.preemptAfterWaitMs) {
+      pass.noPreempt.add(key);
+      return false;
+    }
     let best: { node: NodeState; victims: RunningJob[]; rank: number } | undefined;
-    for (const pool of this.cluster.pools) {
+    // One victim of the lowest band is as good as it gets: stop looking once found.
+    const unbeatable = 1000;
+    search: for (const pool of this.cluster.pools) {
       if (!this.eligible(pool, pj)) continue;
       const kind = pool.spec.kind;
       const reclaim = this.ledger.withinNominal(j.tenantId, kind, j.resources);
+      let lower = 0;
+      for (let b = 0; b < pj.band; b++) lower += pool.runningByBand[b] as number;
+      if (!reclaim && lower === 0 && !this.config.preemptWithinTenant) continue;
       for (const node of pool.nodes) {
         if (node.unavailableUntil > now || node.jobs.size === 0) continue;
         const sameModel = node.model === j.model;
@@ -464,6 +491,7 @@ export class FairScheduler implements SchedulingPolicy {
         if (!sameModel && !this.quotaAllowsAfter(j, kind, victims)) continue;
         const rank = victims.length * 1000 + Math.max(...victims.map((v) => TIER_BAND[v.spec.tier]));
         if (!best || rank < best.rank) best = { node, victims, rank };
+        if (best.rank <= unbeatable) break search;
       }
     }
     if (!best) {
@@ -491,10 +519,7 @@ export class FairScheduler implements SchedulingPolicy {
 
   /** Is the victim's tenant above nominal in a resource the victim holds? */
   private borrowsWhatItHolds(v: JobSpec, kind: PoolState['spec']['kind']): boolean {
-    const usage = this.ledger.usage(v.tenantId, kind);
-    const nominal = this.ledger.nominal(v.tenantId, kind);
-    for (const r of RESOURCE_NAMES) if (v.resources[r] > 0 && usage[r] > nominal[r]) return true;
-    return false;
+    return this.ledger.borrowsIn(v.tenantId, kind, v.resources);
   }
 
   /** Fewest victims on this node that free enough room and quota: a single victim if one
@@ -559,34 +584,35 @@ export class FairScheduler implements SchedulingPolicy {
     const cap = this.cluster.capacity;
     for (const r of RESOURCE_NAMES) if (cap[r] > 0) dominant = Math.max(dominant, t.usage[r] / cap[r]);
     t.share = dominant / t.spec.weight;
-    for (const q of t.queues) if (q) this.bands.get(q.band)?.update(q);
+    for (const q of t.queues) {
+      if (!q) continue;
+      for (const key of q.shapes.keys()) this.shapeIndex.get(key)?.bands[q.band]?.update(q);
+    }
   }
 
   private enqueue(pj: PendingJob): void {
     const t = this.tenants.get(pj.spec.tenantId) as TenantState;
     let q = t.queues[pj.band];
     if (!q) {
-      q = {
-        tenant: t,
-        band: pj.band,
-        size: 0,
-        shapes: new Map(),
-        order: new IndexedHeap<ShapeQueue>((a, b) => jobBefore(a.jobs.peek() as PendingJob, b.jobs.peek() as PendingJob)),
-      };
+      q = { tenant: t, band: pj.band, size: 0, shapes: new Map() };
       t.queues[pj.band] = q;
     }
     const key = this.pendingShape(pj);
-    let sq = q.shapes.get(key);
-    if (!sq) {
-      sq = { key, jobs: new IndexedHeap<PendingJob>(jobBefore) };
-      q.shapes.set(key, sq);
+    let jobs = q.shapes.get(key);
+    if (!jobs) {
+      jobs = new IndexedHeap<PendingJob>(jobBefore);
+      q.shapes.set(key, jobs);
     }
-    sq.jobs.push(pj);
-    q.order.push(sq);
+    jobs.push(pj);
     q.size++;
+    let si = this.shapeIndex.get(key);
+    if (!si) {
+      si = { key, bands: [] };
+      this.shapeIndex.set(key, si);
+    }
+    (si.bands[pj.band] ??= new IndexedHeap<LocalQueue>(queueBefore)).push(q);
     this.pending.set(pj.spec.id, pj);
     this.countPending(pj, 1);
-    this.bands.get(pj.band)?.push(q);
   }
 
   private countPending(pj: PendingJob, delta: number): void {

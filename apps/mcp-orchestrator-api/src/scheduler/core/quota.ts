@@ -7,15 +7,7 @@
 // needs usage ≤ nominal + borrowingLimit for the queue and the pool not overdrawn, so a
 // queue's own nominal can always be recovered by preempting work that borrows.
 
-import {
-  POOL_KINDS,
-  RESOURCE_NAMES,
-  type FlavorQuota,
-  type PoolKind,
-  type Resources,
-  type TenantSpec,
-  zeroResources,
-} from './types.js';
+import { POOL_KINDS, RESOURCE_NAMES, type FlavorQuota, type PoolKind, type Resources, type TenantSpec, zeroResources } from './types.js';
 
 interface QueueFlavor {
   quota: FlavorQuota;
@@ -77,11 +69,6 @@ export class QuotaLedger {
     return qf ? { ...qf.usage } : zeroResources();
   }
 
-  nominal(tenantId: string, kind: PoolKind): Resources {
-    const qf = this.queues.get(tenantId)?.get(kind);
-    return qf ? { ...qf.quota.nominal } : zeroResources();
-  }
-
   /** The cohort's lendable pool and how much of it is drawn, for invariant checks. */
   cohortState(cohort: string, kind: PoolKind): { lendable: Resources; drawn: Resources } | undefined {
     const cf = this.cohorts.get(cohort)?.get(kind);
@@ -89,19 +76,32 @@ export class QuotaLedger {
   }
 
   canAdmit(tenantId: string, kind: PoolKind, req: Resources): boolean {
+    return this.admitCheck(tenantId, kind, req) === 'ok';
+  }
+
+  /**
+   * 'queue' when the tenant's own limits refuse the request; 'cohort' when the cohort's
+   * lendable pool is used up and the tenant has no guaranteed quota left to draw on, which
+   * then refuses every such tenant of the cohort alike.
+   */
+  admitCheck(tenantId: string, kind: PoolKind, req: Resources): 'ok' | 'queue' | 'cohort' {
     const qf = this.queues.get(tenantId)?.get(kind);
-    if (!qf) return false;
+    if (!qf) return 'queue';
     const cf = this.cohortFlavor(tenantId, kind);
+    let result: 'ok' | 'queue' | 'cohort' = 'ok';
     for (const r of RESOURCE_NAMES) {
       const need = req[r];
       if (need === 0) continue;
       const after = qf.usage[r] + need;
-      if (after > qf.quota.nominal[r] + qf.quota.borrowingLimit[r]) return false;
-      const drawnAfter =
-        cf.drawn[r] - Math.max(0, qf.usage[r] - qf.guaranteed[r]) + Math.max(0, after - qf.guaranteed[r]);
-      if (drawnAfter > cf.lendable[r]) return false;
+      if (after > qf.quota.nominal[r] + qf.quota.borrowingLimit[r]) return 'queue';
+      const drawnAfter = cf.drawn[r] - Math.max(0, qf.usage[r] - qf.guaranteed[r]) + Math.max(0, after - qf.guaranteed[r]);
+      if (drawnAfter > cf.lendable[r]) result = qf.usage[r] >= qf.guaranteed[r] ? 'cohort' : 'queue';
     }
-    return true;
+    return result;
+  }
+
+  cohortOfTenant(tenantId: string): string | undefined {
+    return this.cohortOf.get(tenantId);
   }
 
   /** Would the request keep the tenant within its own nominal quota (no borrowing)? */
@@ -112,6 +112,14 @@ export class QuotaLedger {
       if (req[r] > 0 && qf.usage[r] + req[r] > qf.quota.nominal[r]) return false;
     }
     return true;
+  }
+
+  /** Is the tenant above nominal in a resource that `held` uses? */
+  borrowsIn(tenantId: string, kind: PoolKind, held: Resources): boolean {
+    const qf = this.queues.get(tenantId)?.get(kind);
+    if (!qf) return false;
+    for (const r of RESOURCE_NAMES) if (held[r] > 0 && qf.usage[r] > qf.quota.nominal[r]) return true;
+    return false;
   }
 
   isBorrowing(tenantId: string, kind: PoolKind): boolean {

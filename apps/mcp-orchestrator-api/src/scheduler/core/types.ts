@@ -126,7 +126,7 @@ export const DEFAULT_CONFIG: SchedulerConfig = {
   idleTtlMs: 300_000,
   scaleUpWaitRatio: 1,
   preemption: true,
-  preemptionScansPerPass: 4,
+  preemptionScansPerPass: 2,
   preemptWithinTenant: false,
   preemptAfterWaitMs: 5000,
 };

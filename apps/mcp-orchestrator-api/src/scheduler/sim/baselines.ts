@@ -9,14 +9,7 @@
 //   queued jobs; the node is the next fitting one after the last used (round robin) or
 //   the fitting one with the most free capacity (least loaded).
 
-import {
-  ClusterState,
-  fits,
-  jobTolerations,
-  tolerates,
-  type NodeState,
-  type RunningJob,
-} from '../core/cluster.js';
+import { ClusterState, fits, jobTolerations, tolerates, type NodeState, type RunningJob } from '../core/cluster.js';
 import type { SchedulingPolicy } from '../core/policy.js';
 import { RESOURCE_NAMES, type ClusterSpec, type Decision, type JobSpec, type Preemption } from '../core/types.js';
 

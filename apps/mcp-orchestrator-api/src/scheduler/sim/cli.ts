@@ -1,7 +1,7 @@
 // npm run sim -- [--traces code,conv] [--data-dir ../shared/data/azure-llm-inference-2023]
 //                [--scenario apps/mcp-orchestrator-api/src/scheduler/scenarios/azure-{trace}.yaml]
 //                [--load 1,2,4] [--policies fair,fifo,round-robin,least-loaded]
-//                [--out sim-out] [--plots docs/img] [--doc docs/SCHEDULER.md --section traces] [--seed N]
+//                [--out dist/sim-out] [--plots docs/img] [--doc docs/SCHEDULER.md --section traces] [--seed N]
 // Replays each trace at each load through each policy and writes JSON results, markdown
 // tables (into --doc between the sim markers when given) and SVG plots.
 
@@ -14,7 +14,6 @@ import { parseScenario, type Scenario } from './scenario.js';
 import { POLICY_NAMES, simulate, type PolicyName, type SimResult } from './simulator.js';
 import { renderChart, type Series } from './svg.js';
 import { parseTrace } from './trace.js';
-
 
 interface RunSet {
   trace: string;
@@ -33,7 +32,7 @@ function main(): void {
       scenario: { type: 'string', default: 'apps/mcp-orchestrator-api/src/scheduler/scenarios/azure-{trace}.yaml' },
       load: { type: 'string', default: '1,2,4' },
       policies: { type: 'string', default: POLICY_NAMES.join(',') },
-      out: { type: 'string', default: 'sim-out' },
+      out: { type: 'string', default: 'dist/sim-out' },
       plots: { type: 'string' },
       doc: { type: 'string' },
       section: { type: 'string', default: 'traces' },
@@ -42,7 +41,12 @@ function main(): void {
     },
   });
   if (values.help) {
-    console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(0, 6).join('\n'));
+    console.log(
+      readFileSync(new URL(import.meta.url), 'utf8')
+        .split('\n')
+        .slice(0, 6)
+        .join('\n'),
+    );
     return;
   }
   const loads = (values.load as string).split(',').map(Number);
@@ -114,7 +118,9 @@ function markdown(sets: RunSet[], docPath: string | undefined): string {
   const lines: string[] = [];
   for (const set of sets) {
     lines.push(`### ${set.trace} trace, ×${set.load} arrival rate (${set.jobs} requests, scenario \`${set.scenario.file.name}\`)`, '');
-    lines.push('| policy | wait p50 | wait p95 | wait p99 | premium wait p99 | TTFT p99 | e2e p99 | SLO met | Jain (mean / min) | within ±10% | cost | preemptions | spot evictions | cold starts | warm hits |');
+    lines.push(
+      '| policy | wait p50 | wait p95 | wait p99 | premium wait p99 | TTFT p99 | e2e p99 | SLO met | Jain (mean / min) | within ±10% | cost | preemptions | spot evictions | cold starts | warm hits |',
+    );
     lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const r of set.reports) {
       const o = r.overall;
@@ -139,7 +145,9 @@ function markdown(sets: RunSet[], docPath: string | undefined): string {
     lines.push('', `| policy | ${poolNames.map((p) => `${p} util / nodes on`).join(' | ')} |`);
     lines.push(`|---|${poolNames.map(() => '---').join('|')}|`);
     for (const r of set.reports) {
-      lines.push(`| ${r.policy} | ${poolNames.map((p) => `${pct(r.utilization[p] ?? NaN)} / ${(r.nodesOnMean[p] ?? 0).toFixed(1)}`).join(' | ')} |`);
+      lines.push(
+        `| ${r.policy} | ${poolNames.map((p) => `${pct(r.utilization[p] ?? NaN)} / ${(r.nodesOnMean[p] ?? 0).toFixed(1)}`).join(' | ')} |`,
+      );
     }
     const tenants = Object.keys(set.reports[0]?.byTenant ?? {});
     lines.push('', `| tenant | ${set.reports.map((r) => `${r.policy} wait p50 / p99`).join(' | ')} |`);
@@ -171,14 +179,19 @@ function relativeTo(doc: string, file: string): string {
 }
 
 function targets(sets: RunSet[]): string[] {
-  const out = ['### Targets, as measured by this run', '', '| trace | load | premium p99 wait: fifo / fair (ratio) | overall e2e p99: fifo → fair | fair Jain mean | fair within ±10% |', '|---|---|---|---|---|---|'];
+  const out = [
+    '### Targets, as measured by this run',
+    '',
+    '| trace | load | premium p99 wait: fifo / fair (ratio) | overall e2e p99: fifo → fair | fair Jain mean | fair within ±10% |',
+    '|---|---|---|---|---|---|',
+  ];
   for (const set of sets) {
     const fair = set.reports.find((r) => r.policy === 'fair');
     const fifo = set.reports.find((r) => r.policy === 'fifo');
     if (!fair || !fifo) continue;
     const a = fifo.byTier.premium?.wait.p99 ?? NaN;
     const b = fair.byTier.premium?.wait.p99 ?? NaN;
-    const ratio = b > 0 ? `${(a / b).toFixed(1)}×` : a > 0 ? '∞ (fair: 0)' : 'both 0';
+    const ratio = Number.isNaN(a) ? 'no premium jobs' : b > 0 ? `${(a / b).toFixed(1)}×` : a > 0 ? '∞ (fair: 0)' : 'both 0';
     const e2e = (fair.overall.e2e.p99 / fifo.overall.e2e.p99 - 1) * 100;
     out.push(
       `| ${set.trace} | ×${set.load} | ${fmtMs(a)} / ${fmtMs(b)} (${ratio}) | ${fmtMs(fifo.overall.e2e.p99)} → ${fmtMs(fair.overall.e2e.p99)} (${e2e >= 0 ? '+' : ''}${e2e.toFixed(1)}%) | ${fair.fairness.jainMean.toFixed(3)} | ${pct(fair.fairness.within10)} |`,
@@ -191,7 +204,10 @@ function targets(sets: RunSet[]): string[] {
 function plot(set: RunSet, results: SimResult[]): string {
   const queue: Series[] = results.map((r) => ({ name: r.policy, points: r.samples.map((s) => [s.t, s.pending] as [number, number]) }));
   const fair = results.find((r) => r.policy === 'fair') ?? (results[0] as SimResult);
-  const perPool: Series[] = fair.poolNames.map((name, i) => ({ name, points: fair.samples.map((s) => [s.t, s.util[i] as number] as [number, number]) }));
+  const perPool: Series[] = fair.poolNames.map((name, i) => ({
+    name,
+    points: fair.samples.map((s) => [s.t, s.util[i] as number] as [number, number]),
+  }));
   const weights = fair.cluster.pools.map((p) => p.nodes.length * p.spec.costPerNodeHour);
   const wsum = weights.reduce((s, x) => s + x, 0) || 1;
   const costWeighted: Series[] = results.map((r) => ({
@@ -199,11 +215,15 @@ function plot(set: RunSet, results: SimResult[]): string {
     points: r.samples.map((s) => [s.t, s.util.reduce((acc, u, i) => acc + u * (weights[i] as number), 0) / wsum] as [number, number]),
   }));
   const xMax = Math.max(...results.map((r) => r.endMs));
-  return renderChart(`${set.trace} trace ×${set.load}: queue length and utilization`, [
-    { title: 'queued jobs', yLabel: 'jobs', series: queue },
-    { title: `utilization per pool (${fair.policy})`, yLabel: 'dominant share used', series: perPool, yMax: 1 },
-    { title: 'cluster utilization, weighted by pool cost', yLabel: 'share used', series: costWeighted, yMax: 1 },
-  ], xMax);
+  return renderChart(
+    `${set.trace} trace ×${set.load}: queue length and utilization`,
+    [
+      { title: 'queued jobs', yLabel: 'jobs', series: queue },
+      { title: `utilization per pool (${fair.policy})`, yLabel: 'dominant share used', series: perPool, yMax: 1 },
+      { title: 'cluster utilization, weighted by pool cost', yLabel: 'share used', series: costWeighted, yMax: 1 },
+    ],
+    xMax,
+  );
 }
 
 main();

@@ -152,7 +152,11 @@ export function fairness(jobs: readonly JobRecord[], scenario: Scenario, capacit
       const dSum = d.reduce((s, x) => s + x, 0);
       const aSum = a.reduce((s, x) => s + x, 0);
       if (aSum <= 0 || dSum <= aSum * 1.05) continue;
-      const e = waterFill(aSum, d, ids.map((id) => weightOf.get(id) ?? 1));
+      const e = waterFill(
+        aSum,
+        d,
+        ids.map((id) => weightOf.get(id) ?? 1),
+      );
       const xs: number[] = [];
       for (let i = 0; i < ids.length; i++) {
         const ei = e[i] as number;

@@ -62,12 +62,21 @@ export interface MappingFile {
   highPriority: number;
 }
 
+/** Quotas for a tenant the file does not list, by its tier (the orchestrator onboards
+ * tenants as their first job arrives). */
+export interface TenantDefaultsFile {
+  weight?: number;
+  cohort?: string;
+  quotas: Partial<Record<PoolKind, FlavorQuota>>;
+}
+
 export interface ScenarioFile {
   name: string;
   description?: string;
   config?: Partial<SchedulerConfig>;
   pools: PoolFile[];
   tenants: TenantGroupFile[];
+  tenantDefaults?: Partial<Record<Tier, TenantDefaultsFile>>;
   mapping?: MappingFile;
   /** Time-to-first-token objective per tier. */
   slo?: Record<Tier, { ttftMs: number }>;
@@ -94,7 +103,7 @@ export function buildScenario(file: ScenarioFile): Scenario {
   const problems: string[] = [];
   if (!file || typeof file !== 'object') throw new Error('scenario: not an object');
   if (!Array.isArray(file.pools) || file.pools.length === 0) problems.push('pools: at least one pool');
-  if (!Array.isArray(file.tenants) || file.tenants.length === 0) problems.push('tenants: at least one group');
+  if (!Array.isArray(file.tenants)) problems.push('tenants: a list of tenant groups (may be empty)');
   if (problems.length) throw new Error(`scenario ${file.name ?? '?'}: ${problems.join('; ')}`);
 
   const pools: PoolSpec[] = file.pools.map((p, i) => {
@@ -105,7 +114,8 @@ export function buildScenario(file: ScenarioFile): Scenario {
     for (const m of p.models ?? []) {
       if (!(m.prefillTokensPerSec > 0 && m.decodeTokensPerSec > 0)) problems.push(`${where}: ${m.model} needs positive token rates`);
       if (!(m.coldStartMs >= 0 && m.resumeMs >= 0)) problems.push(`${where}: ${m.model} needs coldStartMs and resumeMs`);
-      if (typeof m.backendUrl !== 'string' || !/^https?:\/\//.test(m.backendUrl)) problems.push(`${where}: ${m.model} needs an http(s) backendUrl`);
+      if (typeof m.backendUrl !== 'string' || !/^https?:\/\//.test(m.backendUrl))
+        problems.push(`${where}: ${m.model} needs an http(s) backendUrl`);
     }
     let nodes = p.nodes;
     if (!nodes) {

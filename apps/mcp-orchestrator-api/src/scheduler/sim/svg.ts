@@ -64,7 +64,9 @@ export function renderChart(title: string, panels: Panel[], xMaxMs: number, widt
       const d = s.points.map(([x, y], i) => `${i ? 'L' : 'M'}${sx(x).toFixed(1)} ${sy(y).toFixed(1)}`).join('');
       out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.4"/>`);
       const ly = y0 + 14 + si * 16;
-      out.push(`<line x1="${left + plotW + 12}" x2="${left + plotW + 32}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="3"/>`);
+      out.push(
+        `<line x1="${left + plotW + 12}" x2="${left + plotW + 32}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="3"/>`,
+      );
       out.push(`<text x="${left + plotW + 38}" y="${ly}">${esc(s.name)}</text>`);
     });
   });

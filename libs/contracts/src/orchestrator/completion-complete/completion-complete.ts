@@ -15,7 +15,7 @@ export class CompletionCompleteRequest extends TenantScopedRequest {
   argument!: { name: string; value: string };
 }
 
-export const CompletionComplete = defineRpc<CompletionCompleteRequest, { completion: { values: string[]; total?: number; hasMore?: boolean } }>(
-  'orchestrator.completion.complete',
+export const CompletionComplete = defineRpc<
   CompletionCompleteRequest,
-);
+  { completion: { values: string[]; total?: number; hasMore?: boolean } }
+>('orchestrator.completion.complete', CompletionCompleteRequest);

@@ -17,4 +17,7 @@ export class PromptGetRequest extends TenantScopedRequest {
   arguments?: Record<string, string>;
 }
 
-export const PromptGet = defineRpc<PromptGetRequest, { description?: string; messages: unknown[] }>('orchestrator.prompt.get', PromptGetRequest);
+export const PromptGet = defineRpc<PromptGetRequest, { description?: string; messages: unknown[] }>(
+  'orchestrator.prompt.get',
+  PromptGetRequest,
+);

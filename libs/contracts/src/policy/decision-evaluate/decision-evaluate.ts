@@ -1,23 +1,16 @@
 // class-transformer's @Type reads design-time types; the contracts load without Nest in clients and tests.
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsObject,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 
 /** Tenant id shape (the tenancy lib's TENANT_ID_PATTERN; contracts cannot import it). */
 export const POLICY_TENANT_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])$/;
 /** A rule/binding domain: a tenant id, or `*` for every tenant. */
 export const POLICY_DOMAIN_PATTERN = /^(\*|[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9]))$/;
-const NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,62}$/;
+export const POLICY_ROLE_PATTERN = /^[a-z][a-z0-9_.:-]{0,62}$/;
+export const POLICY_ACTION_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]{0,62}$/;
+export const POLICY_RESOURCE_TYPE_PATTERN = /^[a-z][a-zA-Z0-9_.:-]{0,62}$/;
 
 /** Who is asking: the authenticated principal as the gateway resolved it. */
 export class DecisionSubject {
@@ -29,7 +22,7 @@ export class DecisionSubject {
   /** Roles from the credential. Tenant roles count only in `tenants`; `platform-…` roles count everywhere. */
   @IsArray()
   @ArrayMaxSize(64)
-  @Matches(/^[a-z][a-z0-9_.:-]{0,62}$/, { each: true })
+  @Matches(POLICY_ROLE_PATTERN, { each: true })
   roles!: string[];
 
   /** Tenants the principal belongs to. Asking about any other tenant is denied (`tenant_not_member`) unless a binding or platform role says otherwise. */
@@ -47,7 +40,7 @@ export class DecisionSubject {
 /** What is acted on. */
 export class DecisionResource {
   /** Resource type: `context`, `tool`, `workflow`, `job`, … (`r.obj.type`). */
-  @Matches(/^[a-z][a-zA-Z0-9_.:-]{0,62}$/)
+  @Matches(POLICY_RESOURCE_TYPE_PATTERN)
   type!: string;
 
   @IsOptional()
@@ -92,7 +85,7 @@ export class DecisionEvaluateRequest {
   resource!: DecisionResource;
 
   /** HTTP method (`GET`) or verb (`tools.call`). */
-  @Matches(NAME)
+  @Matches(POLICY_ACTION_PATTERN)
   action!: string;
 
   @IsOptional()

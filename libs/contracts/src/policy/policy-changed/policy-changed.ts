@@ -6,8 +6,7 @@ import type { PolicyRuleDto } from '../rule-add/rule-add.js';
 
 /** One incremental edit of a version. */
 export type PolicyChangeDto =
-  | { kind: 'rule'; op: 'add' | 'remove'; rule: PolicyRuleDto }
-  | { kind: 'binding'; op: 'add' | 'remove'; binding: PolicyBindingDto };
+  { kind: 'rule'; op: 'add' | 'remove'; rule: PolicyRuleDto } | { kind: 'binding'; op: 'add' | 'remove'; binding: PolicyBindingDto };
 
 /**
  * events.policy.changed (CloudEvents 1.0, type com.mcp.policy.changed) — published after every
