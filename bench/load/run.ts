@@ -168,7 +168,7 @@ try {
     const jwt = token(`user-${tenant}-0123456789abcdef`, [tenant, 'shared-a', 'shared-b'], ['admin', 'member', 'reader', 'ops']);
     const headers = { authorization: `Bearer ${jwt}`, 'x-tenant-id': tenant, 'content-type': 'application/json' };
     const jobBody = JSON.stringify({
-      model: 'tiny-llm',
+      model: 'llama-3.2-3b',
       messages: [
         { role: 'system', content: 'You are terse.'.repeat(20) },
         { role: 'user', content: 'Summarise this. '.repeat(60) },

@@ -139,7 +139,7 @@ describe('chaos: faults under steady load', () => {
             ? undefined
             : kind === 'run'
               ? { input: { label: `w${worker}-${n}` } }
-              : { model: 'tiny', messages: [{ role: 'user', content: `job ${worker}-${n}` }], maxOutputTokens: 8 };
+              : { model: 'llama-3.2-3b', messages: [{ role: 'user', content: `job ${worker}-${n}` }], maxOutputTokens: 8 };
         const res = await fetch(`${gatewayUrl()}${url}`, {
           method: body ? 'POST' : 'GET',
           headers: { ...bearer(jwt, TENANT), ...(body ? { 'content-type': 'application/json' } : {}) },

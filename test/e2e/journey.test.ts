@@ -139,7 +139,7 @@ describe('e2e: a tenant from onboarding to suspension, through the gateway', () 
     const traceId = randomBytes(16).toString('hex');
     const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
     const res = await post('/v1/jobs', bearer(alice, tenant, { traceparent }), {
-      model: 'tiny-llm',
+      model: 'llama-3.2-3b',
       messages: [{ role: 'user', content: 'Say hello' }],
       maxOutputTokens: 16,
       wait: true,

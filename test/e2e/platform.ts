@@ -1,4 +1,7 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { mintDevToken } from '#auth';
 import type { AppName, RpcReply } from '#contracts';
 import { eventually, NatsTestClient, startApp, TestPlatform, type AppProcess } from '#testing';
@@ -24,6 +27,15 @@ export async function freePort(): Promise<number> {
       s.close(() => res(port));
     });
   });
+}
+
+/** The pools `npm start` uses (scenarios/local.yaml), served by this run's backend instead of the fixed port 8090. */
+function localPools(backendUrl: string): string {
+  const root = resolve(import.meta.dirname, '../../..');
+  const local = readFileSync(join(root, 'apps/mcp-orchestrator-api/src/scheduler/scenarios/local.yaml'), 'utf8');
+  const file = join(mkdtempSync(join(tmpdir(), 'e2e-pools-')), 'pools.yaml');
+  writeFileSync(file, local.replaceAll('http://127.0.0.1:8090/v1', backendUrl));
+  return file;
 }
 
 export function token(sub: string, tenants: string[], roles: string[], ttlSec = 900): string {
@@ -89,7 +101,7 @@ export class E2EPlatform {
       'mcp-config': {},
       'mcp-policy-proxy': {},
       'mcp-tracehub': { OTLP_PORT: String(otlpPort), ADMIN_PORT: '0', TRACEHUB_QUERY_TOKEN: QUERY_TOKEN, TRACEHUB_BATCH_LINGER_MS: '10' },
-      'mcp-orchestrator-api': backend ? { INFERENCE_DEFAULT_BACKEND_URL: backend.url } : {},
+      'mcp-orchestrator-api': backend ? { INFERENCE_DEFAULT_BACKEND_URL: backend.url, SCHEDULER_POOLS_FILE: localPools(backend.url) } : {},
       'mcp-gateway': { AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_HS256_SECRET: HS_SECRET, AUTH_CLOCK_SKEW_SEC: '5' },
     };
     const envs = new Map<AppName, Record<string, string>>();

@@ -56,7 +56,10 @@ describe('security: isolation, rate-limit bypass, MCP session hijack, DNS rebind
       name: 'alpha-secret',
       definition: { steps: [{ id: 'one', kind: 'tool', tool: { server: 'alphaonly', name: 'add' }, input: { a: 1, b: 2 } }] },
     });
-    const job = await req('POST', '/v1/jobs', bearer(alice, 'alpha'), { model: 'tiny', messages: [{ role: 'user', content: 'hi' }] });
+    const job = await req('POST', '/v1/jobs', bearer(alice, 'alpha'), {
+      model: 'llama-3.2-3b',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     assert.equal(job.status, 202, await job.clone().text());
     ids.job = ((await job.json()) as { id: string }).id;
     const run = await req('POST', '/v1/workflows/alpha-secret/runs', bearer(alice, 'alpha'), { input: {} });
@@ -81,7 +84,7 @@ describe('security: isolation, rate-limit bypass, MCP session hijack, DNS rebind
         assert.equal(res.status, 404, `${method} ${path} as bravo: ${res.status} ${text}`);
         assert.equal(res.status, baseline.status);
         assert.equal((JSON.parse(text) as ErrorBody).error.code, ((await baseline.json()) as ErrorBody).error.code);
-        assert.doesNotMatch(text, /alphaonly|tiny|alice/);
+        assert.doesNotMatch(text, /alphaonly|llama|alice/);
         probes++;
       }
     }
@@ -135,7 +138,7 @@ describe('security: isolation, rate-limit bypass, MCP session hijack, DNS rebind
       (err: Error) => ({ refused: true, text: err.message }),
     );
     assert.ok(got.refused, got.text);
-    assert.doesNotMatch(got.text, /tiny|alice|succeeded|queued/);
+    assert.doesNotMatch(got.text, /llama|alice|succeeded|queued/);
     await assert.rejects(
       client
         .callTool({ name: 'alphaonly__add', arguments: { a: 1, b: 1 } })
