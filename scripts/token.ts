@@ -18,7 +18,9 @@ const { values } = parseArgs({
 const env = loadEnvOrExit(gatewayEnvSchema);
 const secret = hs256SecretOf(env);
 if (!secret) {
-  process.stderr.write('AUTH_HS256_SECRET is not set (and production has no development default): the gateway would not accept an HS256 token\n');
+  process.stderr.write(
+    'AUTH_HS256_SECRET is not set (and production has no development default): the gateway would not accept an HS256 token\n',
+  );
   process.exit(1);
 }
 process.stdout.write(

@@ -5,7 +5,8 @@ import { DomainError, ErrorCode } from '#contracts';
 // administrator/crash shutdown and "cannot connect now".
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 const SQLSTATES = /^(08|57P0[123])/;
-const MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed/i;
+const MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed/i;
 
 /**
  * A dependency outage is 503 SERVICE_UNAVAILABLE (retry later), not a 500 bug. Returns the mapped
