@@ -9,13 +9,27 @@
 
 import { parseArgs } from 'node:util';
 import { FairScheduler } from '../../apps/mcp-orchestrator-api/src/scheduler/core/fair-scheduler.js';
-import type { ClusterSpec, JobSpec, PoolKind, PoolSpec, TenantSpec, Tier } from '../../apps/mcp-orchestrator-api/src/scheduler/core/types.js';
+import type {
+  ClusterSpec,
+  JobSpec,
+  PoolKind,
+  PoolSpec,
+  TenantSpec,
+  Tier,
+} from '../../apps/mcp-orchestrator-api/src/scheduler/core/types.js';
 import { seededRng } from '../../apps/mcp-orchestrator-api/src/scheduler/sim/rng.js';
 
 const { values } = parseArgs({ options: { decisions: { type: 'string', default: '20000' }, seed: { type: 'string', default: '1' } } });
 const rng = seededRng(Number(values.seed));
 const url = 'http://127.0.0.1:8090/v1';
-const serving = (model: string, cold: number) => ({ model, prefillTokensPerSec: 1000, decodeTokensPerSec: 30, coldStartMs: cold, resumeMs: cold / 10, backendUrl: url });
+const serving = (model: string, cold: number) => ({
+  model,
+  prefillTokensPerSec: 1000,
+  decodeTokensPerSec: 30,
+  coldStartMs: cold,
+  resumeMs: cold / 10,
+  backendUrl: url,
+});
 
 const POOLS: { name: string; kind: PoolKind; spot: boolean; cpu: number; mem: number; gpu: number; models: string[]; cost: number }[] = [
   { name: 'standard', kind: 'standard', spot: false, cpu: 8, mem: 32768, gpu: 0, models: ['small'], cost: 0.4 },
@@ -86,7 +100,9 @@ const fillMs = performance.now() - fillStart;
 while (s.pendingCount < 10_000) s.submit(newJob(), now);
 // Keep exactly 10,000 queued by withdrawing the newest extra jobs.
 for (let k = seq - 1; s.pendingCount > 10_000; k--) s.cancel(`j${k}`);
-console.log(`filled: ${filled} running after one pass of ${fillMs.toFixed(0)} ms; queued ${s.pendingCount}; nodes ${pools.reduce((n, p) => n + p.nodes.length, 0)}; tenants ${TENANTS}`);
+console.log(
+  `filled: ${filled} running after one pass of ${fillMs.toFixed(0)} ms; queued ${s.pendingCount}; nodes ${pools.reduce((n, p) => n + p.nodes.length, 0)}; tenants ${TENANTS}`,
+);
 
 const target = Number(values.decisions);
 const times: number[] = [];
@@ -135,4 +151,9 @@ console.log(`decisions/s: ${Math.round(decisions / (total / 1000))}`);
 console.log(`decision time ms (wall): p50 ${pct(50)}  p99 ${pct(99)}  max ${pct(100)}`);
 console.log(`decisions per CPU-second: ${Math.round(decisions / (totalCpu / 1000))}`);
 console.log(`decision CPU time ms: p50 ${at(cpuTimes, 50)}  p99 ${at(cpuTimes, 99)}  max ${at(cpuTimes, 100)}`);
-console.log(`machine load average: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} CPUs`);
+console.log(
+  `machine load average: ${(await import('node:os'))
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} on ${(await import('node:os')).cpus().length} CPUs`,
+);

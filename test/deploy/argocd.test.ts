@@ -73,3 +73,28 @@ describe('argocd/', () => {
     }
   });
 });
+
+describe('infrastructure charts and the platform agree', () => {
+  for (const [env, namespace] of Object.entries(ENVIRONMENTS)) {
+    test(`${env}: charts use the ExternalSecret targets, and their service names are the hosts the apps connect to`, () => {
+      const apps = kustomize('argocd/apps').filter((a) => a.metadata.name.endsWith(`-${env}`));
+      const platform = kustomize(`deploy/overlays/${env}/platform`);
+      const targets = platform.filter((o) => o.kind === 'ExternalSecret').map((o) => o.spec.target.name);
+      const chart = (name: string) => apps.find((a) => a.spec.source.chart === name)!.spec.source.helm;
+      assert.ok(targets.includes(chart('postgresql').valuesObject.auth.existingSecret));
+      assert.ok(targets.includes(chart('redis').valuesObject.auth.existingSecret));
+      // Bitnami names the services after the release (postgresql, redis-master); NATS adds nats-headless.
+      assert.equal(chart('postgresql').releaseName, 'postgresql');
+      assert.equal(chart('redis').releaseName, 'redis');
+      assert.equal(chart('nats').releaseName, 'nats');
+      assert.equal(chart('nats').valuesObject.config.jetstream.enabled, true);
+      const templates = JSON.stringify(platform.filter((o) => o.kind === 'ExternalSecret').map((o) => o.spec.target.template ?? {}));
+      assert.match(templates, /@postgresql:5432\/mcp/);
+      assert.match(templates, /@redis-master:6379/);
+      const config = kustomize(`deploy/overlays/${env}/mcp-config`).find((o) => o.kind === 'ConfigMap');
+      assert.equal((config?.data as Record<string, string>).NATS_URL, 'nats://nats:4222');
+      const keda = kustomize(`deploy/overlays/${env}/mcp-orchestrator-api`).find((o) => o.kind === 'ScaledObject');
+      assert.match(JSON.stringify(keda?.spec.triggers), new RegExp(`nats-headless\\.${namespace}\\.svc`));
+    });
+  }
+});

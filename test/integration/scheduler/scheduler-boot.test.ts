@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { eventually, runAppToExit, TestPlatform } from '#testing';
+import { eventually, runAppToExit, startApp, TestPlatform, type AppProcess } from '#testing';
 
 // The scheduler inside the real orchestrator process: it reads SCHEDULER_POOLS_FILE at boot,
 // pre-warms what the file asks for and reports its pools on /metrics; a bad file stops the
@@ -39,11 +39,13 @@ function metricValue(text: string, name: string, pool: string): number | undefin
 describe('scheduler in the orchestrator', () => {
   let platform: TestPlatform;
   let dir: string;
+  let app: AppProcess | undefined;
   before(async () => {
     platform = await TestPlatform.create();
     dir = await mkdtemp(join(tmpdir(), 'scheduler-it-'));
   });
   after(async () => {
+    await app?.kill();
     await platform?.stop();
     await rm(dir, { recursive: true, force: true });
   });
@@ -51,9 +53,13 @@ describe('scheduler in the orchestrator', () => {
   it('loads the pools file, pre-warms its minimum and exposes pool state on /metrics', async () => {
     const file = join(dir, 'pools.yaml');
     await writeFile(file, pools);
-    const app = await platform.start('mcp-orchestrator-api', { SCHEDULER_POOLS_FILE: file, SCHEDULER_TICK_MS: '100' });
+    // Booted directly for a longer readiness timeout: the shared test machine can be slow.
+    app = await startApp('mcp-orchestrator-api', platform.env({ SCHEDULER_POOLS_FILE: file, SCHEDULER_TICK_MS: '100' }), {
+      timeoutMs: 90_000,
+    });
+    const url = app.url;
     const text = await eventually(async () => {
-      const res = await fetch(`${app.url}/metrics`);
+      const res = await fetch(`${url}/metrics`);
       const body = await res.text();
       return res.ok && /mcp_scheduler_pool_nodes_on\{pool="it-gpu"\}/.test(body) ? body : undefined;
     }, 10_000);
@@ -62,18 +68,18 @@ describe('scheduler in the orchestrator', () => {
     assert.equal(metricValue(text, 'mcp_scheduler_pool_utilization', 'it-cpu'), 0);
     assert.match(text, /^mcp_scheduler_pending_jobs 0$/m);
     assert.match(app.output(), /scheduler ready: 2 pools from scenario it-pools/);
-    const ready = await fetch(`${app.url}/health/ready`);
+    const ready = await fetch(`${url}/health/ready`);
     assert.equal(ready.status, 200);
   });
 
   it('refuses to start on a pools file that is missing or invalid, naming the problem', async () => {
-    const missing = await runAppToExit('mcp-orchestrator-api', platform.env({ SCHEDULER_POOLS_FILE: join(dir, 'nope.yaml') }));
+    const missing = await runAppToExit('mcp-orchestrator-api', platform.env({ SCHEDULER_POOLS_FILE: join(dir, 'nope.yaml') }), 60_000);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr + missing.stdout, /SCHEDULER_POOLS_FILE .*nope\.yaml cannot be read/);
 
     const bad = join(dir, 'bad.yaml');
     await writeFile(bad, pools.replace('kind: gpu', 'kind: quantum'));
-    const invalid = await runAppToExit('mcp-orchestrator-api', platform.env({ SCHEDULER_POOLS_FILE: bad }));
+    const invalid = await runAppToExit('mcp-orchestrator-api', platform.env({ SCHEDULER_POOLS_FILE: bad }), 60_000);
     assert.notEqual(invalid.code, 0);
     assert.match(invalid.stderr + invalid.stdout, /pools\[1\] \(it-gpu\): kind must be one of standard\|compute\|memory\|gpu/);
   });

@@ -142,13 +142,6 @@ export class SchedulerService extends InferenceScheduler implements OnModuleInit
     this.listeners.push(listener);
   }
 
-  /** The spot provider took a node back (from a cloud notice or an operator). */
-  reclaimSpotNode(node: string, unavailableForMs: number): void {
-    const now = Date.now();
-    this.apply(this.core.reclaimSpot(node, now, now + unavailableForMs), now);
-    this.runPass();
-  }
-
   private tick(): void {
     this.core.tick(Date.now());
     this.runPass();

@@ -142,10 +142,6 @@ export class FairScheduler implements SchedulingPolicy {
     return this.tenants.has(id);
   }
 
-  tenantShare(id: string): number {
-    return this.tenants.get(id)?.share ?? 0;
-  }
-
   submit(job: JobSpec, now: number): void {
     void now;
     const tenant = this.tenants.get(job.tenantId);
@@ -461,7 +457,10 @@ export class FairScheduler implements SchedulingPolicy {
     const now = pass.now;
     // Without reclaim or same-tenant eviction, who may be evicted does not depend on the
     // tenant: one failed search answers for the whole band and shape.
-    const tenantPart = this.config.preemptWithinTenant || this.cluster.pools.some((p) => this.ledger.withinNominal(j.tenantId, p.spec.kind, j.resources)) ? j.tenantId : '*';
+    const tenantPart =
+      this.config.preemptWithinTenant || this.cluster.pools.some((p) => this.ledger.withinNominal(j.tenantId, p.spec.kind, j.resources))
+        ? j.tenantId
+        : '*';
     const key = `${tenantPart}|${pj.band}|${j.priority}|${this.pendingShape(pj)}`;
     if (pass.noPreempt.has(key) || pass.scans >= this.config.preemptionScansPerPass) return false;
     pass.scans++;

@@ -7,15 +7,7 @@
 // needs usage ≤ nominal + borrowingLimit for the queue and the pool not overdrawn, so a
 // queue's own nominal can always be recovered by preempting work that borrows.
 
-import {
-  POOL_KINDS,
-  RESOURCE_NAMES,
-  type FlavorQuota,
-  type PoolKind,
-  type Resources,
-  type TenantSpec,
-  zeroResources,
-} from './types.js';
+import { POOL_KINDS, RESOURCE_NAMES, type FlavorQuota, type PoolKind, type Resources, type TenantSpec, zeroResources } from './types.js';
 
 interface QueueFlavor {
   quota: FlavorQuota;
@@ -77,11 +69,6 @@ export class QuotaLedger {
     return qf ? { ...qf.usage } : zeroResources();
   }
 
-  nominal(tenantId: string, kind: PoolKind): Resources {
-    const qf = this.queues.get(tenantId)?.get(kind);
-    return qf ? { ...qf.quota.nominal } : zeroResources();
-  }
-
   /** The cohort's lendable pool and how much of it is drawn, for invariant checks. */
   cohortState(cohort: string, kind: PoolKind): { lendable: Resources; drawn: Resources } | undefined {
     const cf = this.cohorts.get(cohort)?.get(kind);
@@ -107,8 +94,7 @@ export class QuotaLedger {
       if (need === 0) continue;
       const after = qf.usage[r] + need;
       if (after > qf.quota.nominal[r] + qf.quota.borrowingLimit[r]) return 'queue';
-      const drawnAfter =
-        cf.drawn[r] - Math.max(0, qf.usage[r] - qf.guaranteed[r]) + Math.max(0, after - qf.guaranteed[r]);
+      const drawnAfter = cf.drawn[r] - Math.max(0, qf.usage[r] - qf.guaranteed[r]) + Math.max(0, after - qf.guaranteed[r]);
       if (drawnAfter > cf.lendable[r]) result = qf.usage[r] >= qf.guaranteed[r] ? 'cohort' : 'queue';
     }
     return result;

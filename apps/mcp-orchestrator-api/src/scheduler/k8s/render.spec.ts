@@ -32,17 +32,27 @@ const gpuSpot: PoolSpec = {
 };
 const opts = { namespace: 'inference', image: 'vllm/vllm-openai:v0.6.3' };
 
+interface Container {
+  resources: { requests: Record<string, string>; limits: Record<string, string> };
+  ports: { containerPort: unknown }[];
+}
+interface RenderedPodSpec {
+  nodeSelector: Record<string, string>;
+  tolerations: { effect: string }[];
+  containers: Container[];
+}
+
 describe('Kubernetes binding renderer', () => {
   it('renders a Deployment that the Kubernetes schema accepts, with the pool placement', () => {
     const obj = renderReplicaDeployment(gpuSpot, 'meta-llama/Llama-3.1-70B', { cpu: 4.5, memoryMiB: 32768, gpu: 1 }, opts);
     new Deployment(obj as never).validate();
-    const spec = (obj as { spec: { template: { spec: Record<string, any> } } }).spec.template.spec;
+    const spec = (obj as { spec: { template: { spec: RenderedPodSpec } } }).spec.template.spec;
     assert.equal(spec.nodeSelector['nvidia.com/gpu.product'], 'A100-SXM4-80GB');
     assert.deepEqual(spec.tolerations, [
       { key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' },
       { key: 'mcp.platform/spot', operator: 'Exists', effect: 'NoSchedule' },
     ]);
-    assert.deepEqual(spec.containers[0].resources, {
+    assert.deepEqual(spec.containers[0]?.resources, {
       requests: { cpu: '4500m', memory: '32768Mi', 'nvidia.com/gpu': '1' },
       limits: { memory: '32768Mi', 'nvidia.com/gpu': '1' },
     });
@@ -58,16 +68,17 @@ describe('Kubernetes binding renderer', () => {
       { ...opts, node: 'gpu-0' },
     );
     new Pod(obj as never).validate();
-    const spec = (obj as { spec: Record<string, any> }).spec;
+    const spec = (obj as { spec: RenderedPodSpec }).spec;
     assert.equal(spec.nodeSelector['kubernetes.io/hostname'], 'gpu-0');
-    assert.equal(spec.containers[0].resources.requests['nvidia.com/gpu'], undefined);
+    assert.equal(spec.containers[0]?.resources.requests['nvidia.com/gpu'], undefined);
   });
 
   it('the schema check does catch a malformed object', () => {
-    const obj = renderReplicaDeployment(gpuSpot, 'meta-llama/Llama-3.1-70B', { cpu: 1, memoryMiB: 1, gpu: 0 }, opts) as any;
-    obj.spec.template.spec.tolerations[0].effect = 'Sometimes';
-    obj.spec.template.spec.containers[0].ports[0].containerPort = 'http';
-    assert.throws(() => new Deployment(obj).validate(), /tolerations\/0\/effect|containerPort/);
+    const obj = renderReplicaDeployment(gpuSpot, 'meta-llama/Llama-3.1-70B', { cpu: 1, memoryMiB: 1, gpu: 0 }, opts);
+    const spec = (obj as { spec: { template: { spec: RenderedPodSpec } } }).spec.template.spec;
+    (spec.tolerations[0] as { effect: string }).effect = 'Sometimes';
+    (spec.containers[0]?.ports[0] as { containerPort: unknown }).containerPort = 'http';
+    assert.throws(() => new Deployment(obj as never).validate(), /tolerations\/0\/effect|containerPort/);
   });
 
   it('derives DNS-1123 names and kubectl quantities', () => {

@@ -1,7 +1,7 @@
 // npm run sim -- [--traces code,conv] [--data-dir ../shared/data/azure-llm-inference-2023]
 //                [--scenario apps/mcp-orchestrator-api/src/scheduler/scenarios/azure-{trace}.yaml]
 //                [--load 1,2,4] [--policies fair,fifo,round-robin,least-loaded]
-//                [--out sim-out] [--plots docs/img] [--doc docs/SCHEDULER.md --section traces] [--seed N]
+//                [--out dist/sim-out] [--plots docs/img] [--doc docs/SCHEDULER.md --section traces] [--seed N]
 // Replays each trace at each load through each policy and writes JSON results, markdown
 // tables (into --doc between the sim markers when given) and SVG plots.
 
@@ -32,7 +32,7 @@ function main(): void {
       scenario: { type: 'string', default: 'apps/mcp-orchestrator-api/src/scheduler/scenarios/azure-{trace}.yaml' },
       load: { type: 'string', default: '1,2,4' },
       policies: { type: 'string', default: POLICY_NAMES.join(',') },
-      out: { type: 'string', default: 'sim-out' },
+      out: { type: 'string', default: 'dist/sim-out' },
       plots: { type: 'string' },
       doc: { type: 'string' },
       section: { type: 'string', default: 'traces' },
@@ -191,7 +191,7 @@ function targets(sets: RunSet[]): string[] {
     if (!fair || !fifo) continue;
     const a = fifo.byTier.premium?.wait.p99 ?? NaN;
     const b = fair.byTier.premium?.wait.p99 ?? NaN;
-    const ratio = b > 0 ? `${(a / b).toFixed(1)}×` : a > 0 ? '∞ (fair: 0)' : 'both 0';
+    const ratio = Number.isNaN(a) ? 'no premium jobs' : b > 0 ? `${(a / b).toFixed(1)}×` : a > 0 ? '∞ (fair: 0)' : 'both 0';
     const e2e = (fair.overall.e2e.p99 / fifo.overall.e2e.p99 - 1) * 100;
     out.push(
       `| ${set.trace} | ×${set.load} | ${fmtMs(a)} / ${fmtMs(b)} (${ratio}) | ${fmtMs(fifo.overall.e2e.p99)} → ${fmtMs(fair.overall.e2e.p99)} (${e2e >= 0 ? '+' : ''}${e2e.toFixed(1)}%) | ${fair.fairness.jainMean.toFixed(3)} | ${pct(fair.fairness.within10)} |`,
