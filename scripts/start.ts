@@ -8,22 +8,31 @@ import { processEnvironment } from '#env';
 
 // Compiled to dist/scripts/start.js: the repository root is two levels up.
 const root = resolve(import.meta.dirname, '../..');
-const only = process.argv.slice(2).filter((a): a is AppName => (APP_NAMES as readonly string[]).includes(a));
+const args = process.argv.slice(2);
+const only = args.filter((a): a is AppName => (APP_NAMES as readonly string[]).includes(a));
+// The OpenAI-compatible test backend on 8090 (tools/inference-backend) is what the default pools file
+// points at; pass --no-inference-backend when SCHEDULER_POOLS_FILE names real servers.
+const withInferenceBackend = !args.includes('--no-inference-backend');
 // Config and policy first: the others ask them for tenants and decisions as they start.
 const order: AppName[] = ['mcp-config', 'mcp-policy-proxy', 'mcp-tracehub', 'mcp-orchestrator-api', 'mcp-gateway'];
 const apps = only.length ? order.filter((a) => only.includes(a)) : order;
-const width = Math.max(...apps.map((a) => a.length));
+type ProcessName = AppName | 'inference-backend';
+const width = Math.max(...apps.map((a) => a.length), 'inference-backend'.length);
 const colors = [36, 35, 33, 32, 34];
-const children = new Map<AppName, ChildProcess>();
+const children = new Map<ProcessName, ChildProcess>();
 let stopping = false;
 
-function prefixLines(app: AppName, stream: NodeJS.ReadableStream, color: number): void {
+function prefixLines(app: ProcessName, stream: NodeJS.ReadableStream, color: number): void {
   const tag = process.stdout.isTTY ? `\x1b[${color}m${app.padEnd(width)}\x1b[0m` : app.padEnd(width);
   createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${tag} | ${line}\n`));
 }
 
-function launch(app: AppName, index: number): Promise<void> {
-  const child = spawn(process.execPath, ['--enable-source-maps', resolve(root, 'dist/apps', app, 'src/main.js')], {
+function launch(app: ProcessName, index: number): Promise<void> {
+  const entry =
+    app === 'inference-backend'
+      ? [resolve(root, 'tools/inference-backend/server.mjs'), '--port', '8090']
+      : ['--enable-source-maps', resolve(root, 'dist/apps', app, 'src/main.js')];
+  const child = spawn(process.execPath, entry, {
     cwd: root,
     env: { ...processEnvironment() },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,7 +49,7 @@ function launch(app: AppName, index: number): Promise<void> {
   });
   return new Promise((res) => {
     const onLine = (chunk: Buffer) => {
-      if (chunk.toString().includes('"msg":"ready"')) {
+      if (/"msg":"ready"|"listening":/.test(chunk.toString())) {
         child.stdout!.off('data', onLine);
         res();
       }
@@ -66,9 +75,10 @@ async function stopAll(code: number): Promise<void> {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
-for (const [i, app] of apps.entries()) {
+const processes: ProcessName[] = [...(withInferenceBackend ? (['inference-backend'] as const) : []), ...apps];
+for (const [i, name] of processes.entries()) {
   if (stopping) break;
-  await launch(app, i);
+  await launch(name, i);
 }
 if (!stopping) {
   console.log(`platform up: gateway http://127.0.0.1:8080 (REST /v1, MCP /mcp, OpenAPI /docs); Ctrl-C stops it`);

@@ -1,11 +1,11 @@
-// Mints a development HS256 token the gateway accepts when AUTH_HS256_SECRET is set:
+// Mints a development HS256 token the gateway accepts (AUTH_HS256_SECRET, or its development default):
 //   npm run token -- --tenant acme --role admin [--tenant globex] [--sub alice] [--ttl 3600]
 // Secret, issuer and audience come from the gateway's own environment schema (same defaults).
 import { parseArgs } from 'node:util';
 import { mintDevToken } from '#auth';
 import { loadEnvOrExit } from '#env';
 import { parseTenantId } from '#tenancy';
-import { gatewayEnvSchema } from '../apps/mcp-gateway/src/env.js';
+import { gatewayEnvSchema, hs256SecretOf } from '../apps/mcp-gateway/src/env.js';
 
 const { values } = parseArgs({
   options: {
@@ -16,13 +16,16 @@ const { values } = parseArgs({
   },
 });
 const env = loadEnvOrExit(gatewayEnvSchema);
-if (!env.AUTH_HS256_SECRET) {
-  process.stderr.write('AUTH_HS256_SECRET is not set: the gateway would not accept an HS256 token\n');
+const secret = hs256SecretOf(env);
+if (!secret) {
+  process.stderr.write(
+    'AUTH_HS256_SECRET is not set (and production has no development default): the gateway would not accept an HS256 token\n',
+  );
   process.exit(1);
 }
 process.stdout.write(
   `${mintDevToken({
-    secret: env.AUTH_HS256_SECRET,
+    secret,
     issuer: env.AUTH_ISSUER,
     audience: env.AUTH_AUDIENCE,
     subject: values.sub,

@@ -76,7 +76,7 @@ try {
     tenantId: 'bench',
     name: 'bench',
     features: ['ml_inference'],
-    limits: { requests_per_minute: 100_000_000, concurrent_contexts: 10 },
+    limits: { requests_per_minute: 10_000_000, concurrent_contexts: 10 },
     actor: 'bench',
   });
   if ('error' in onboarded) throw new Error(JSON.stringify(onboarded.error));
@@ -85,9 +85,8 @@ try {
     AUTH_HS256_SECRET: SECRET,
     AUTH_ISSUER: ISSUER,
     AUTH_AUDIENCE: AUDIENCE,
-    RATE_LIMIT_CLIENT_PER_MIN: '100000000',
+    RATE_LIMIT_CLIENT_PER_MIN: '10000000',
     POLICY_CACHE_TTL_MS: '60000',
-    LOG_LEVEL: 'warn',
   });
   const token = mintDevToken({
     secret: SECRET,

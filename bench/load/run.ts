@@ -34,6 +34,7 @@ interface AppSample {
 /** CPU (percent of one core) and RSS of each app process, sampled once a second. */
 class ResourceSampler {
   private timer?: NodeJS.Timeout;
+  private intervalMs = 1_000;
   private last = new Map<number, number>();
   readonly samples = new Map<string, AppSample[]>();
 
@@ -50,6 +51,7 @@ class ResourceSampler {
   }
 
   start(intervalMs = 1_000): void {
+    this.intervalMs = intervalMs;
     for (const p of this.procs) this.last.set(p.pid, this.ticks(p.pid));
     this.timer = setInterval(() => {
       for (const p of this.procs) {
@@ -67,7 +69,10 @@ class ResourceSampler {
     }, intervalMs);
   }
 
-  stop(): Record<string, { cpuAvg: number; cpuMax: number; rssMaxMiB: number; rssFirstMiB: number; rssLastMiB: number; rssSlopeMiBPerMin: number }> {
+  stop(): Record<
+    string,
+    { cpuAvg: number; cpuMax: number; rssMaxMiB: number; rssFirstMiB: number; rssLastMiB: number; rssSlopeMiBPerMin: number }
+  > {
     clearInterval(this.timer);
     const out: ReturnType<ResourceSampler['stop']> = {};
     for (const [app, list] of this.samples) {
@@ -80,7 +85,7 @@ class ResourceSampler {
         rssMaxMiB: Math.max(...rss),
         rssFirstMiB: rss[0]!,
         rssLastMiB: rss.at(-1)!,
-        rssSlopeMiBPerMin: slope(rss) * 60,
+        rssSlopeMiBPerMin: slope(rss) * (60_000 / this.intervalMs),
       };
     }
     return out;
@@ -107,9 +112,17 @@ interface Mix {
   requests: autocannon.Request[];
 }
 
-function run(url: string, connections: number, seconds: number, requests: autocannon.Request[], overallRate?: number): Promise<autocannon.Result> {
+function run(
+  url: string,
+  connections: number,
+  seconds: number,
+  requests: autocannon.Request[],
+  overallRate?: number,
+): Promise<autocannon.Result> {
   return new Promise((res, rej) => {
-    autocannon({ url, connections, duration: seconds, requests, timeout: 10, ...(overallRate ? { overallRate } : {}) }, (err, result) => (err ? rej(err) : res(result)));
+    autocannon({ url, connections, duration: seconds, requests, timeout: 10, ...(overallRate ? { overallRate } : {}) }, (err, result) =>
+      err ? rej(err) : res(result),
+    );
   });
 }
 
@@ -137,18 +150,31 @@ function percentile95(r: autocannon.Result): number {
   return Math.round((l['p90']! + ((l['p97_5']! - l['p90']!) * 5) / 7.5) * 10) / 10;
 }
 
-const e2e = await E2EPlatform.boot({ env: { 'mcp-gateway': { RATE_LIMIT_CLIENT_PER_MIN: '10000000', RATE_LIMIT_TENANT_PER_MIN: '10000000' } } });
+const e2e = await E2EPlatform.boot({
+  env: { 'mcp-gateway': { RATE_LIMIT_CLIENT_PER_MIN: '10000000', RATE_LIMIT_TENANT_PER_MIN: '10000000' } },
+});
 const clients: Client[] = [];
 try {
   const restRequests: autocannon.Request[] = [];
   const mcpRequests: autocannon.Request[] = [];
   for (const tenant of TENANTS) {
     await e2e.onboard(tenant, ['ml_inference'], 100_000_000);
-    await e2e.admin('orchestrator.server.register', { tenantId: tenant, principalId: 'loader', roles: ['admin'], server: 'counter', url: e2e.counter!.url }, 30_000);
+    await e2e.admin(
+      'orchestrator.server.register',
+      { tenantId: tenant, principalId: 'loader', roles: ['admin'], server: 'counter', url: e2e.counter!.url },
+      30_000,
+    );
     // A token as an IdP issues it: several roles and tenants, about 700 bytes.
     const jwt = token(`user-${tenant}-0123456789abcdef`, [tenant, 'shared-a', 'shared-b'], ['admin', 'member', 'reader', 'ops']);
     const headers = { authorization: `Bearer ${jwt}`, 'x-tenant-id': tenant, 'content-type': 'application/json' };
-    const jobBody = JSON.stringify({ model: 'tiny-llm', messages: [{ role: 'system', content: 'You are terse.'.repeat(20) }, { role: 'user', content: 'Summarise this. '.repeat(60) }], maxOutputTokens: 16 });
+    const jobBody = JSON.stringify({
+      model: 'llama-3.2-3b',
+      messages: [
+        { role: 'system', content: 'You are terse.'.repeat(20) },
+        { role: 'user', content: 'Summarise this. '.repeat(60) },
+      ],
+      maxOutputTokens: 16,
+    });
     restRequests.push(
       { method: 'GET', path: '/v1/ping', headers },
       { method: 'GET', path: '/v1/tools', headers },
@@ -159,9 +185,19 @@ try {
     const transport = new StreamableHTTPClientTransport(new URL('/mcp', e2e.gateway.url), { requestInit: { headers } });
     await client.connect(transport);
     clients.push(client);
-    const mcpHeaders = { ...headers, accept: 'application/json, text/event-stream', 'mcp-session-id': transport.sessionId!, 'mcp-protocol-version': '2025-11-25' };
+    const mcpHeaders = {
+      ...headers,
+      accept: 'application/json, text/event-stream',
+      'mcp-session-id': transport.sessionId!,
+      'mcp-protocol-version': '2025-11-25',
+    };
     mcpRequests.push(
-      { method: 'POST', path: '/mcp', headers: mcpHeaders, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'counter__add', arguments: { a: 1, b: 2 } } }) },
+      {
+        method: 'POST',
+        path: '/mcp',
+        headers: mcpHeaders,
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'counter__add', arguments: { a: 1, b: 2 } } }),
+      },
       { method: 'POST', path: '/mcp', headers: mcpHeaders, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) },
     );
   }
@@ -190,7 +226,11 @@ try {
       steady: [[32, SECONDS]],
       stress: [[256, SECONDS]],
       // Quiet, then a burst of ten times the connections, then quiet again: the table reports the burst.
-      spike: [[16, 5], [500, Math.max(5, SECONDS / 2)], [16, 5]],
+      spike: [
+        [16, 5],
+        [500, Math.max(5, SECONDS / 2)],
+        [16, 5],
+      ],
     };
     for (const mix of mixes) {
       const s = sampler();
@@ -210,13 +250,17 @@ try {
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows as Array<ReturnType<typeof summarise>>) {
     const st = row.statuses;
-    console.log(`| ${row.profile} | ${row.mix} | ${row.connections} | ${row.rps} | ${row.p50} | ${row.p95} | ${row.p99} | ${row.max} | ${(row.errorRate * 100).toFixed(2)}% | ${st['2xx']} / ${st['4xx']} / ${st['5xx']} / ${st.errors} / ${st.timeouts} |`);
+    console.log(
+      `| ${row.profile} | ${row.mix} | ${row.connections} | ${row.rps} | ${row.p50} | ${row.p95} | ${row.p99} | ${row.max} | ${(row.errorRate * 100).toFixed(2)}% | ${st['2xx']} / ${st['4xx']} / ${st['5xx']} / ${st.errors} / ${st.timeouts} |`,
+    );
   }
   console.log('\n| profile | mix | app | CPU avg % | CPU max % | RSS max MiB | RSS slope MiB/min |');
   console.log('|---|---|---|---|---|---|---|');
   for (const row of rows as Array<ReturnType<typeof summarise> & { apps: ReturnType<ResourceSampler['stop']> }>) {
     for (const [app, a] of Object.entries(row.apps)) {
-      console.log(`| ${row.profile} | ${row.mix} | ${app} | ${a.cpuAvg.toFixed(0)} | ${a.cpuMax.toFixed(0)} | ${a.rssMaxMiB.toFixed(0)} | ${a.rssSlopeMiBPerMin.toFixed(2)} |`);
+      console.log(
+        `| ${row.profile} | ${row.mix} | ${app} | ${a.cpuAvg.toFixed(0)} | ${a.cpuMax.toFixed(0)} | ${a.rssMaxMiB.toFixed(0)} | ${a.rssSlopeMiBPerMin.toFixed(2)} |`,
+      );
     }
   }
   console.log(JSON.stringify({ at: new Date().toISOString(), rows }));

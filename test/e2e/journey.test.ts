@@ -40,7 +40,9 @@ describe('e2e: a tenant from onboarding to suspension, through the gateway', () 
 
   async function mcp(jwt: string): Promise<Client> {
     const client = new Client({ name: 'e2e-user', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', e2e.gateway.url), { requestInit: { headers: bearer(jwt, tenant) } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL('/mcp', e2e.gateway.url), { requestInit: { headers: bearer(jwt, tenant) } }),
+    );
     clients.push(client);
     return client;
   }
@@ -58,7 +60,12 @@ describe('e2e: a tenant from onboarding to suspension, through the gateway', () 
   });
 
   it('accepts a minted JWT and an API key of the tenant, and nothing else', async () => {
-    const created = await e2e.admin<{ key: string; keyId: string }>('config.apikey.create', { tenantId: tenant, name: 'e2e-ci', roles: ['admin'], actor: 'e2e-operator' });
+    const created = await e2e.admin<{ key: string; keyId: string }>('config.apikey.create', {
+      tenantId: tenant,
+      name: 'e2e-ci',
+      roles: ['admin'],
+      actor: 'e2e-operator',
+    });
     apiKey = created.key;
     assert.equal((await get('/v1/tools', { 'x-api-key': apiKey, 'x-tenant-id': tenant })).status, 200);
     assert.equal((await get('/v1/tools', bearer(alice, tenant))).status, 200);
@@ -67,12 +74,20 @@ describe('e2e: a tenant from onboarding to suspension, through the gateway', () 
   });
 
   it('registers an upstream MCP server and lists and calls its tools over MCP with the SDK client', async () => {
-    await e2e.admin('orchestrator.server.register', { tenantId: tenant, principalId: 'alice', roles: ['admin'], server: 'counter', url: e2e.counter!.url }, 30_000);
+    await e2e.admin(
+      'orchestrator.server.register',
+      { tenantId: tenant, principalId: 'alice', roles: ['admin'], server: 'counter', url: e2e.counter!.url },
+      30_000,
+    );
     const rest = (await (await get('/v1/tools', bearer(alice, tenant))).json()) as { items: Array<{ qualifiedName: string }> };
-    assert.ok(rest.items.some((t) => t.qualifiedName === 'counter__add'), JSON.stringify(rest));
+    assert.ok(
+      rest.items.some((t) => t.qualifiedName === 'counter__add'),
+      JSON.stringify(rest),
+    );
     const client = await mcp(alice);
     const names = (await client.listTools()).tools.map((t) => t.name);
-    for (const n of ['counter__add', 'counter__count', 'run_workflow', 'submit_inference_job']) assert.ok(names.includes(n), `${n} in ${names.join(',')}`);
+    for (const n of ['counter__add', 'counter__count', 'run_workflow', 'submit_inference_job'])
+      assert.ok(names.includes(n), `${n} in ${names.join(',')}`);
     const sum = await client.callTool({ name: 'counter__add', arguments: { a: 20, b: 22 } });
     assert.deepEqual(JSON.parse(text(sum)), { sum: 42 });
   });
@@ -86,7 +101,13 @@ describe('e2e: a tenant from onboarding to suspension, through the gateway', () 
       definition: {
         steps: [
           { id: 'first', kind: 'tool', tool: { server: 'counter', name: 'add' }, input: { a: { $ref: 'input.x' }, b: 1 } },
-          { id: 'second', kind: 'tool', tool: { server: 'counter', name: 'add' }, dependsOn: ['first'], input: { a: { $ref: 'steps.first.output.sum' }, b: 100 } },
+          {
+            id: 'second',
+            kind: 'tool',
+            tool: { server: 'counter', name: 'add' },
+            dependsOn: ['first'],
+            input: { a: { $ref: 'steps.first.output.sum' }, b: 100 },
+          },
         ],
         output: { total: { $ref: 'steps.second.output.sum' } },
       },
@@ -94,19 +115,36 @@ describe('e2e: a tenant from onboarding to suspension, through the gateway', () 
     const started = await post('/v1/workflows/sum-twice/runs', bearer(alice, tenant), { input: { x: 41 } });
     assert.equal(started.status, 202, await started.clone().text());
     const { id } = (await started.json()) as { id: string };
-    const done = await eventually(async () => {
-      const r = (await (await get(`/v1/runs/${id}`, bearer(alice, tenant))).json()) as { status: string; output: unknown; steps?: Array<{ status: string }> };
-      return r.status !== 'running' ? r : undefined;
-    }, 30_000, 200);
+    const done = await eventually(
+      async () => {
+        const r = (await (await get(`/v1/runs/${id}`, bearer(alice, tenant))).json()) as {
+          status: string;
+          output: unknown;
+          steps?: Array<{ status: string }>;
+        };
+        return r.status !== 'running' ? r : undefined;
+      },
+      30_000,
+      200,
+    );
     assert.equal(done.status, 'succeeded', JSON.stringify(done));
-    assert.deepEqual(done.steps?.map((s) => s.status), ['succeeded', 'succeeded']);
+    assert.deepEqual(
+      done.steps?.map((s) => s.status),
+      ['succeeded', 'succeeded'],
+    );
     assert.deepEqual(done.output, { total: 142 });
   });
 
   it('submits an inference job, gets its result, and reads its trace from tracehub', async () => {
     const traceId = randomBytes(16).toString('hex');
     const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
-    const res = await post('/v1/jobs', bearer(alice, tenant, { traceparent }), { model: 'tiny-llm', messages: [{ role: 'user', content: 'Say hello' }], maxOutputTokens: 16, wait: true, waitTimeoutMs: 30_000 });
+    const res = await post('/v1/jobs', bearer(alice, tenant, { traceparent }), {
+      model: 'llama-3.2-3b',
+      messages: [{ role: 'user', content: 'Say hello' }],
+      maxOutputTokens: 16,
+      wait: true,
+      waitTimeoutMs: 30_000,
+    });
     const job = (await res.json()) as { id: string; status: string; output: { content: string } | null; placement: unknown };
     assert.equal(res.status, 202, JSON.stringify(job));
     assert.equal(job.status, 'succeeded', JSON.stringify(job));
@@ -122,11 +160,26 @@ describe('e2e: a tenant from onboarding to suspension, through the gateway', () 
 
   it('applies a policy change: a deny rule takes effect, and its removal restores access', async () => {
     assert.equal((await get('/v1/tools', bearer(alice, tenant))).status, 200);
-    await e2e.admin('policy.rule.add', { actor: 'e2e-operator', rule: { id: 'journey.e2e-no-tools', domain: tenant, subject: 'admin', resource: 'tool', action: 'GET', effect: 'deny', reason: 'e2e_tools_frozen' } });
-    const denied = await eventually(async () => {
-      const r = await get('/v1/tools', bearer(alice, tenant));
-      return r.status === 403 ? r : undefined;
-    }, 10_000, 100);
+    await e2e.admin('policy.rule.add', {
+      actor: 'e2e-operator',
+      rule: {
+        id: 'journey.e2e-no-tools',
+        domain: tenant,
+        subject: 'admin',
+        resource: 'tool',
+        action: 'GET',
+        effect: 'deny',
+        reason: 'e2e_tools_frozen',
+      },
+    });
+    const denied = await eventually(
+      async () => {
+        const r = await get('/v1/tools', bearer(alice, tenant));
+        return r.status === 403 ? r : undefined;
+      },
+      10_000,
+      100,
+    );
     const body = await expectError(denied, 403, 'POLICY_DENIED');
     assert.equal(body.error.details?.['reason'], 'e2e_tools_frozen');
     // The rule is about tools only.
@@ -139,27 +192,39 @@ describe('e2e: a tenant from onboarding to suspension, through the gateway', () 
     const current = await e2e.admin<{ version: number }>('config.tenant.get', { tenantId: tenant });
     await e2e.admin('config.tenant.update', { tenantId: tenant, expectedVersion: current.version, features: [], actor: 'e2e-operator' });
     const job = { model: 'tiny-llm', messages: [{ role: 'user', content: 'hi' }] };
-    const refused = await eventually(async () => {
-      const r = await post('/v1/jobs', bearer(alice, tenant), job);
-      return r.status === 403 ? r : undefined;
-    }, 10_000, 100);
+    const refused = await eventually(
+      async () => {
+        const r = await post('/v1/jobs', bearer(alice, tenant), job);
+        return r.status === 403 ? r : undefined;
+      },
+      10_000,
+      100,
+    );
     await expectError(refused, 403, 'FEATURE_DISABLED');
   });
 
   it('suspends the tenant: REST, API key and MCP are all denied', async () => {
     await e2e.admin('config.tenant.suspend', { tenantId: tenant, actor: 'e2e-operator', reason: 'e2e' });
-    const refused = await eventually(async () => {
-      const r = await get('/v1/ping', bearer(alice, tenant));
-      return r.status === 403 ? r : undefined;
-    }, 10_000, 100);
+    const refused = await eventually(
+      async () => {
+        const r = await get('/v1/ping', bearer(alice, tenant));
+        return r.status === 403 ? r : undefined;
+      },
+      10_000,
+      100,
+    );
     await expectError(refused, 403, 'TENANT_SUSPENDED');
     await expectError(await get('/v1/tools', { 'x-api-key': apiKey, 'x-tenant-id': tenant }), 403, 'TENANT_SUSPENDED');
-    const mcpInit = await post('/mcp', { ...bearer(alice, tenant), accept: 'application/json, text/event-stream' }, {
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } },
-    });
+    const mcpInit = await post(
+      '/mcp',
+      { ...bearer(alice, tenant), accept: 'application/json, text/event-stream' },
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } },
+      },
+    );
     assert.equal(mcpInit.status, 403);
     // An MCP session opened before the suspension is refused too.
     const open = clients[0]!;

@@ -1,4 +1,7 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { mintDevToken } from '#auth';
 import type { AppName, RpcReply } from '#contracts';
 import { eventually, NatsTestClient, startApp, TestPlatform, type AppProcess } from '#testing';
@@ -26,12 +29,28 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The pools `npm start` uses (scenarios/local.yaml), served by this run's backend instead of the fixed port 8090. */
+function localPools(backendUrl: string): string {
+  const root = resolve(import.meta.dirname, '../../..');
+  const local = readFileSync(join(root, 'apps/mcp-orchestrator-api/src/scheduler/scenarios/local.yaml'), 'utf8');
+  const file = join(mkdtempSync(join(tmpdir(), 'e2e-pools-')), 'pools.yaml');
+  writeFileSync(file, local.replaceAll('http://127.0.0.1:8090/v1', backendUrl));
+  return file;
+}
+
 export function token(sub: string, tenants: string[], roles: string[], ttlSec = 900): string {
   return mintDevToken({ secret: HS_SECRET, issuer: ISSUER, audience: AUDIENCE, subject: sub, tenants, roles, ttlSec });
 }
 
 export function bearer(jwt: string, tenant?: string, extra: Record<string, string> = {}): Record<string, string> {
   return { authorization: `Bearer ${jwt}`, ...(tenant ? { 'x-tenant-id': tenant } : {}), ...extra };
+}
+
+/** The part of a Jaeger API trace the suites read. */
+export interface JaegerTrace {
+  traceID: string;
+  spans: Array<{ traceID: string; spanID: string; operationName: string }>;
+  processes: Record<string, { serviceName: string }>;
 }
 
 export interface ErrorBody {
@@ -70,7 +89,9 @@ export class E2EPlatform {
 
   static async boot(options: BootOptions = {}): Promise<E2EPlatform> {
     const withUpstreams = options.upstreams ?? true;
-    const [counter, backend] = withUpstreams ? await Promise.all([startCounter(), startInferenceBackend('e2e-backend')]) : [undefined, undefined];
+    const [counter, backend] = withUpstreams
+      ? await Promise.all([startCounter(), startInferenceBackend('e2e-backend')])
+      : [undefined, undefined];
     const platform = await TestPlatform.create();
     const otlpPort = await freePort();
     const common: Record<string, string> = options.tracing
@@ -80,7 +101,7 @@ export class E2EPlatform {
       'mcp-config': {},
       'mcp-policy-proxy': {},
       'mcp-tracehub': { OTLP_PORT: String(otlpPort), ADMIN_PORT: '0', TRACEHUB_QUERY_TOKEN: QUERY_TOKEN, TRACEHUB_BATCH_LINGER_MS: '10' },
-      'mcp-orchestrator-api': backend ? { INFERENCE_DEFAULT_BACKEND_URL: backend.url } : {},
+      'mcp-orchestrator-api': backend ? { INFERENCE_DEFAULT_BACKEND_URL: backend.url, SCHEDULER_POOLS_FILE: localPools(backend.url) } : {},
       'mcp-gateway': { AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_HS256_SECRET: HS_SECRET, AUTH_CLOCK_SKEW_SEC: '5' },
     };
     const envs = new Map<AppName, Record<string, string>>();
@@ -148,20 +169,24 @@ export class E2EPlatform {
   }
 
   /** Jaeger query API of tracehub with the operator credential. */
-  async traceApi(path: string, tenant?: string): Promise<{ status: number; body: any }> {
+  async traceApi(path: string, tenant?: string): Promise<{ status: number; body: { data?: JaegerTrace[] } }> {
     const headers: Record<string, string> = { authorization: `Bearer ${QUERY_TOKEN}` };
     if (tenant) headers['x-tenant-id'] = tenant;
     const res = await fetch(`${this.app('mcp-tracehub').url}${path}`, { headers });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: (await res.json()) as { data?: JaegerTrace[] } };
   }
 
-  async waitForTrace(traceId: string, services: string[], timeoutMs = 20_000): Promise<any> {
-    return eventually(async () => {
-      const { status, body } = await this.traceApi(`/api/traces/${traceId}`);
-      if (status !== 200) return undefined;
-      const trace = body.data?.[0];
-      const seen = new Set(Object.values(trace?.processes ?? {}).map((p: any) => p.serviceName as string));
-      return services.every((s) => seen.has(s)) ? trace : undefined;
-    }, timeoutMs, 250);
+  async waitForTrace(traceId: string, services: string[], timeoutMs = 20_000): Promise<JaegerTrace> {
+    return eventually(
+      async () => {
+        const { status, body } = await this.traceApi(`/api/traces/${traceId}`);
+        if (status !== 200) return undefined;
+        const trace = body.data?.[0];
+        const seen = new Set(Object.values(trace?.processes ?? {}).map((p) => p.serviceName));
+        return services.every((s) => seen.has(s)) ? trace : undefined;
+      },
+      timeoutMs,
+      250,
+    );
   }
 }

@@ -28,7 +28,16 @@ describe('security: JWT attacks on the gateway', () => {
   });
 
   const now = () => Math.floor(Date.now() / 1000);
-  const claims = (extra: Record<string, unknown> = {}) => ({ sub: 'mallory', iss: ISSUER, aud: AUDIENCE, iat: now(), exp: now() + 600, tenants: [tenant], roles: ['admin'], ...extra });
+  const claims = (extra: Record<string, unknown> = {}) => ({
+    sub: 'mallory',
+    iss: ISSUER,
+    aud: AUDIENCE,
+    iat: now(),
+    exp: now() + 600,
+    tenants: [tenant],
+    roles: ['admin'],
+    ...extra,
+  });
   const rs256 = (c: Record<string, unknown>, header: Record<string, unknown> = {}) =>
     new SignJWT(c).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1', ...header }).sign(jwks.rsa.privateKey);
 
@@ -55,11 +64,21 @@ describe('security: JWT attacks on the gateway', () => {
       'alg NONE, signature kept': `${enc({ alg: 'NONE' })}.${enc(claims())}.${gs}`,
       'key confusion: HS256 keyed with the RSA public key (PEM)': hs256(pem, { alg: 'HS256', kid: 'rsa-1' }, claims()),
       'key confusion: HS256 keyed with the RSA public key (DER)': hs256(der, { alg: 'HS256', kid: 'rsa-1' }, claims()),
-      'signed by an attacker key under the real kid': await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(attacker.privateKey),
-      'embedded jwk header (CVE-2018-0114 style)': await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', jwk: attackerJwk }).sign(attacker.privateKey),
-      'jku pointing at the attacker': await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', kid: 'evil', jku: 'http://127.0.0.1:9/jwks.json' }).sign(attacker.privateKey),
-      'kid path traversal': await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', kid: '../../../../dev/null' }).sign(attacker.privateKey),
-      "kid SQL injection": await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', kid: "x' UNION SELECT 'secret' --" }).sign(attacker.privateKey),
+      'signed by an attacker key under the real kid': await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+        .sign(attacker.privateKey),
+      'embedded jwk header (CVE-2018-0114 style)': await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'RS256', jwk: attackerJwk })
+        .sign(attacker.privateKey),
+      'jku pointing at the attacker': await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'RS256', kid: 'evil', jku: 'http://127.0.0.1:9/jwks.json' })
+        .sign(attacker.privateKey),
+      'kid path traversal': await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'RS256', kid: '../../../../dev/null' })
+        .sign(attacker.privateKey),
+      'kid SQL injection': await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'RS256', kid: "x' UNION SELECT 'secret' --" })
+        .sign(attacker.privateKey),
       'HS256 with the wrong secret': hs256('not-the-secret-but-long-enough-0123456789', { alg: 'HS256' }, claims()),
       'HS256 with an empty secret': hs256('', { alg: 'HS256' }, claims()),
       'tampered payload, original signature': `${gh}.${tamperedPayload}.${gs}`,

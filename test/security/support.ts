@@ -63,7 +63,9 @@ export async function assertAlive(e2e: E2EPlatform): Promise<void> {
 
 /** Tenant schemas and the tenant registry: what a rejected request must never change. */
 export async function platformState(e2e: E2EPlatform): Promise<string> {
-  const schemas = await e2e.platform.database.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant%' ORDER BY 1`);
+  const schemas = await e2e.platform.database.query<{ nspname: string }>(
+    `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant%' ORDER BY 1`,
+  );
   const { tenants } = await e2e.admin<{ tenants: Array<{ id: string; status: string; version: number }> }>('config.tenant.list', {});
   return JSON.stringify({ schemas: schemas.rows.map((r) => r.nspname), tenants: tenants.map((t) => [t.id, t.status, t.version]) });
 }

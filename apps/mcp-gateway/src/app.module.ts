@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { APP_ENV } from '#env';
 import { RedisModule } from './redis/redis.module.js';
@@ -7,6 +7,7 @@ import type { GatewayEnv } from './env.js';
 import { Authenticator } from './auth/authenticator.js';
 import { ConfigLink } from './config/config-link.js';
 import { Downstream } from './forwarding/downstream.service.js';
+import { TenantContextInterceptor } from './pipeline/tenant-context.interceptor.js';
 import { GatewayGuard } from './pipeline/gateway.guard.js';
 import { PolicyDecider, TenantDirectory } from './pipeline/request-context.js';
 import { PolicyEventsController, PolicyService } from './policy/policy.service.js';
@@ -17,11 +18,21 @@ import { McpServerService } from './mcp/mcp-server.js';
 import { McpSessionStore } from './mcp/session-store.js';
 import { StatusController } from './rest/status.controller.js';
 import { OrchestratorController } from './rest/orchestrator.controller.js';
+import { PlatformController } from './rest/platform.controller.js';
+import { AdminController } from './rest/admin.controller.js';
 import { WellKnownController } from './rest/well-known.controller.js';
 
 @Module({
   imports: [RedisModule],
-  controllers: [WellKnownController, StatusController, OrchestratorController, McpController, PolicyEventsController],
+  controllers: [
+    WellKnownController,
+    StatusController,
+    OrchestratorController,
+    PlatformController,
+    AdminController,
+    McpController,
+    PolicyEventsController,
+  ],
   providers: [
     Downstream,
     ConfigLink,
@@ -39,6 +50,7 @@ import { WellKnownController } from './rest/well-known.controller.js';
     McpServerService,
     McpRelay,
     { provide: APP_GUARD, useClass: GatewayGuard },
+    { provide: APP_INTERCEPTOR, useClass: TenantContextInterceptor },
   ],
 })
 export class AppModule {}

@@ -48,3 +48,13 @@ export const gatewayEnvSchema = {
 };
 
 export type GatewayEnv = EnvOf<typeof gatewayEnvSchema>;
+
+/**
+ * Outside production an unset AUTH_HS256_SECRET falls back to this well-known development secret,
+ * so `npm start` and `npm run token` work together with no set-up. Production never uses it.
+ */
+export const DEV_HS256_SECRET = 'dev-only-hs256-secret-never-use-in-production';
+
+export function hs256SecretOf(env: Pick<GatewayEnv, 'AUTH_HS256_SECRET' | 'NODE_ENV'>): string | undefined {
+  return env.AUTH_HS256_SECRET ?? (env.NODE_ENV === 'production' ? undefined : DEV_HS256_SECRET);
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
 import { DomainError, ErrorCode, type ErrorBody } from '#contracts';
+import { dependencyUnavailable } from './infrastructure-errors.js';
 
 /**
  * Maps anything thrown by a handler to the wire error. Domain errors pass through; anything else is
@@ -8,6 +9,11 @@ import { DomainError, ErrorCode, type ErrorBody } from '#contracts';
  */
 export function toErrorBody(err: unknown, logger: LoggerService, where: string): ErrorBody {
   if (err instanceof DomainError) return err.toBody();
+  const outage = dependencyUnavailable(err);
+  if (outage) {
+    logger.warn({ msg: `dependency unavailable in ${where}`, err: err instanceof Error ? err.message : String(err) });
+    return outage.toBody();
+  }
   const errorId = randomUUID();
   logger.error({ msg: `unhandled error in ${where}`, errorId, err: describe(err) });
   return { code: ErrorCode.INTERNAL, message: 'Internal error', details: { errorId } };

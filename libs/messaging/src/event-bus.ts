@@ -4,6 +4,7 @@ import type { CloudEvent, EventContract } from '#contracts';
 import { injectTraceContext } from '#tracing';
 import { encodeJson } from './json.js';
 import { NatsClient } from './nats-client.js';
+import { injectTenant } from './tenant-header.js';
 
 export const EVENT_SOURCE = Symbol('EVENT_SOURCE');
 
@@ -29,6 +30,7 @@ export class EventBus {
     };
     const headers = this.nats.headers();
     injectTraceContext(headers);
+    injectTenant(headers, options.tenantId);
     this.nats.connection.publish(this.nats.subject(contract.subject), encodeJson(event), { headers });
     return event;
   }

@@ -5,3 +5,5 @@ export * from './event-bus.js';
 export * from './payload-validation.js';
 export * from './error-body.js';
 export * from './json.js';
+export * from './tenant-header.js';
+export * from './infrastructure-errors.js';

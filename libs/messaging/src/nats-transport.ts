@@ -18,6 +18,7 @@ import { toErrorBody } from './error-body.js';
 import { decodeJson, encodeJson } from './json.js';
 import type { NatsClient } from './nats-client.js';
 import { validatePayload } from './payload-validation.js';
+import { inHeaderTenant } from './tenant-header.js';
 
 /** What a `@MessagePattern` / `@EventPattern` handler gets as its context argument. */
 export class NatsRpcContext extends BaseRpcContext<[string, MsgHdrs | undefined]> {
@@ -119,21 +120,23 @@ export class NatsTransport extends Server implements CustomTransportStrategy {
   private async answer(contract: RpcContract<object, unknown>, handler: MessageHandler, msg: Msg): Promise<void> {
     const started = performance.now();
     let outcome: 'ok' | 'error' | 'invalid' = 'ok';
-    await inConsumerSpan(contract.subject, msg.headers, async (span) => {
-      let reply: RpcReply<unknown>;
-      try {
-        const payload = await validatePayload(contract.request, parseBody(msg));
-        const context = new NatsRpcContext([contract.subject, msg.headers]);
-        const result = await lastValueFrom(this.transformToObservable(await handler(payload, context)), { defaultValue: undefined });
-        reply = { data: result ?? null };
-      } catch (err) {
-        const body = toErrorBody(err, this.log, contract.subject);
-        outcome = body.code === ErrorCode.VALIDATION_FAILED || body.code === ErrorCode.MALFORMED_MESSAGE ? 'invalid' : 'error';
-        span.setAttribute('error.type', body.code);
-        reply = { error: body };
-      }
-      if (msg.reply) msg.respond(encodeJson(reply));
-    });
+    await inHeaderTenant(msg.headers, () =>
+      inConsumerSpan(contract.subject, msg.headers, async (span) => {
+        let reply: RpcReply<unknown>;
+        try {
+          const payload = await validatePayload(contract.request, parseBody(msg));
+          const context = new NatsRpcContext([contract.subject, msg.headers]);
+          const result = await lastValueFrom(this.transformToObservable(await handler(payload, context)), { defaultValue: undefined });
+          reply = { data: result ?? null };
+        } catch (err) {
+          const body = toErrorBody(err, this.log, contract.subject);
+          outcome = body.code === ErrorCode.VALIDATION_FAILED || body.code === ErrorCode.MALFORMED_MESSAGE ? 'invalid' : 'error';
+          span.setAttribute('error.type', body.code);
+          reply = { error: body };
+        }
+        if (msg.reply) msg.respond(encodeJson(reply));
+      }),
+    );
     natsHandlerDuration.observe({ subject: contract.subject, outcome }, (performance.now() - started) / 1000);
   }
 

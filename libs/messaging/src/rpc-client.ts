@@ -4,6 +4,7 @@ import { DomainError, ErrorCode, type RpcContract, type RpcReply } from '#contra
 import { injectTraceContext, inProducerSpan } from '#tracing';
 import { decodeJson, encodeJson } from './json.js';
 import { NatsClient } from './nats-client.js';
+import { injectTenant } from './tenant-header.js';
 
 export const RPC_DEFAULT_TIMEOUT_MS = Symbol('RPC_DEFAULT_TIMEOUT_MS');
 
@@ -28,6 +29,7 @@ export class RpcClient {
     return inProducerSpan(contract.subject, async (ctx) => {
       const headers = this.nats.headers();
       injectTraceContext(headers, ctx);
+      injectTenant(headers);
       let bytes: Uint8Array;
       try {
         const msg = await this.nats.connection.request(this.nats.subject(contract.subject), encodeJson(payload), {

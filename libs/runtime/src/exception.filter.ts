@@ -3,6 +3,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { throwError, type Observable } from 'rxjs';
 import { DomainError, ErrorCode, httpStatusFor, type ErrorBody } from '#contracts';
+import { dependencyUnavailable } from '#messaging';
 
 /**
  * The one place errors are mapped, per transport. HTTP: every failure becomes
@@ -30,6 +31,8 @@ export class PlatformExceptionFilter implements ExceptionFilter {
 
   private toBody(exception: unknown, request: FastifyRequest): ErrorBody {
     if (exception instanceof DomainError) return exception.toBody();
+    const outage = dependencyUnavailable(exception);
+    if (outage) return outage.toBody();
     if (exception instanceof HttpException) return fromStatus(exception.getStatus(), exception.message);
     const status = (exception as { statusCode?: unknown }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -86,6 +86,9 @@ export async function runApp(options: RunAppOptions): Promise<RunningApp> {
   });
   app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
   await options.configure?.(app);
+  // Every module finishes its start-up (migrations, policy load, caches) before the app takes its
+  // first NATS message or HTTP request, so nothing is answered from a half-loaded state.
+  await app.init();
   await app.startAllMicroservices();
   await app.listen({ port: options.httpPort, host: env.HTTP_HOST });
   const address = fastify.server.address();

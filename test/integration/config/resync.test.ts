@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FlagDefinition } from '#contracts';
+import { fileURLToPath } from 'node:url';
+import type { FlagDefinition, TenantListReply } from '#contracts';
 import { eventually, NatsTestClient, TcpProxy, TestPlatform } from '#testing';
 import { ok, startConfigClient } from './helpers.js';
 
@@ -16,7 +17,10 @@ describe('#config-client resynchronizes after missing events', () => {
 
   before(async () => {
     platform = await TestPlatform.create();
-    await platform.start('mcp-config');
+    const routingFile = fileURLToPath(new URL('../../../../apps/mcp-config/seed/tenant-routing-config.yaml', import.meta.url));
+    // Two replicas load the same routing file at start: the second finds the tenants there.
+    await platform.start('mcp-config', { TENANT_ROUTING_FILE: routingFile });
+    await platform.start('mcp-config', { TENANT_ROUTING_FILE: routingFile });
     nats = await NatsTestClient.connect(platform.namespace.subjectPrefix);
     await proxy.start();
   });
@@ -24,6 +28,17 @@ describe('#config-client resynchronizes after missing events', () => {
     await nats?.close();
     await platform?.stop();
     await proxy.stop();
+  });
+
+  it('onboarded the routing file given at start exactly once', async () => {
+    const { tenants } = await ok<TenantListReply>(nats, 'config.tenant.list', {});
+    assert.deepEqual(
+      tenants.map((t) => [t.id, t.schema, t.version]),
+      [
+        ['tenant-123', 'tenant_123', 1],
+        ['tenant-456', 'tenant_456', 1],
+      ],
+    );
   });
 
   it('catches up on reconnect with changes made during the outage', async () => {

@@ -77,6 +77,8 @@ describe('secrets: references never leave, values encrypted at rest, KEK rotatio
   it('resolves config:// secrets for the apps that need them', async () => {
     assert.equal((await ok<{ value: string }>(nats, 'config.secret.resolve', { name: 'smtp-password' })).value, values[0]);
     assert.equal((await fails(nats, 'config.secret.resolve', { name: 'db-1' })).code, 'NOT_FOUND');
+    const unknownTenant = await fails(nats, 'config.secret.put', { name: 'x', tenantId: 'nobody', value: 'v', actor: 'ops' });
+    assert.equal(unknownTenant.code, 'TENANT_UNKNOWN');
   });
 
   it('the consuming app gets config:// from mcp-config and env:// from its own environment', async () => {

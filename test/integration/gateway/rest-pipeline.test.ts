@@ -24,7 +24,10 @@ describe('gateway REST path: authentication, tenancy, policy, edge hygiene', () 
     await onboard(nats, 'globex');
     await onboard(nats, 'frozen');
     await rpc(nats, 'config.tenant.suspend', { tenantId: 'frozen', actor: 'integration-test' });
-    gateway = await platform.start('mcp-gateway', gatewayEnv(idp, { HTTP_BODY_LIMIT: '4096', CORS_ORIGINS: 'https://app.example.com' }));
+    gateway = await platform.start(
+      'mcp-gateway',
+      gatewayEnv(idp, { HTTP_BODY_LIMIT: '4096', CORS_ORIGINS: 'https://app.example.com', POLICY_CACHE_TTL_MS: '600000' }),
+    );
   });
   after(async () => {
     await nats?.close();
@@ -59,10 +62,16 @@ describe('gateway REST path: authentication, tenancy, policy, edge hygiene', () 
     }
   });
 
-  it('forwards a tenant route to the owning app', async () => {
+  it('forwards tenant routes to the owning apps', async () => {
     const res = await get('/v1/tools', auth(admin, 'acme'));
     assert.equal(res.status, 200, await res.clone().text());
     assert.deepEqual(Object.keys((await res.json()) as object), ['items']);
+    const tenant = (await (await get('/v1/tenant', auth(admin, 'acme'))).json()) as { id: string; features: string[] };
+    assert.equal(tenant.id, 'acme');
+    assert.deepEqual(tenant.features, ['ml_inference']);
+    const rules = (await (await get('/v1/policies/rules', auth(admin, 'acme'))).json()) as { rules: Array<{ id: string }> };
+    assert.ok(rules.rules.some((r) => r.id === 'acme.admin-all'));
+    assert.ok(Array.isArray(((await (await get('/v1/flags', auth(admin, 'acme'))).json()) as { flags: unknown[] }).flags));
   });
 
   it('answers every authentication failure with the same bare 401 and WWW-Authenticate', async () => {
@@ -138,6 +147,35 @@ describe('gateway REST path: authentication, tenancy, policy, edge hygiene', () 
     const body = await expectError(await get('/v1/ping', auth(member, 'acme')), 403, 'POLICY_DENIED');
     assert.equal(typeof body.error.details?.['reason'], 'string');
     assert.notEqual(body.error.details?.['reason'], 'allowed');
+  });
+
+  it('drops cached decisions when the policy changes, long before their TTL', async () => {
+    const member = devToken('frank', ['acme'], ['member']);
+    await expectError(await get('/v1/ping', auth(member, 'acme')), 403, 'POLICY_DENIED');
+    const res = await fetch(`${gateway.url}/v1/policies/rules`, {
+      method: 'POST',
+      headers: { ...auth(admin, 'acme'), 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'acme.member-ping', subject: 'member', resource: 'platform', action: 'GET', effect: 'allow' }),
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    await eventually(async () => (await get('/v1/ping', auth(member, 'acme'))).status === 200, 5_000);
+  });
+
+  it('administers through the gateway: onboarding for platform admins only, API keys inside the tenant', async () => {
+    const post = (path: string, token: string, body: unknown, tenant?: string) =>
+      fetch(`${gateway.url}${path}`, {
+        method: 'POST',
+        headers: { ...auth(token, tenant), 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    await expectError(await post('/v1/tenants', admin, { tenantId: 'initech', name: 'Initech' }), 403, 'FORBIDDEN');
+    const ops = devToken('ops', [], ['platform-admin']);
+    const created = await post('/v1/tenants', ops, { tenantId: 'initech', name: 'Initech' });
+    assert.equal(created.status, 201, await created.clone().text());
+    const key = await post('/v1/api-keys', admin, { name: 'robot', roles: ['admin'] }, 'acme');
+    assert.equal(key.status, 201, await key.clone().text());
+    const { key: raw } = (await key.json()) as { key: string };
+    assert.equal((await get('/v1/ping', { 'x-api-key': raw, 'x-tenant-id': 'acme' })).status, 200);
   });
 
   it('validates bodies with field paths, limits their size, and echoes the request id', async () => {

@@ -35,6 +35,13 @@ describe('mcp-policy-proxy administration, versions and two instances', () => {
   let two: AppProcess;
   const stored = async () => Number((await platform.database.query(`SELECT count(*) AS n FROM policy.rules`)).rows[0]!.n);
   const versionInDb = async () => Number((await platform.database.query(`SELECT max(version) AS v FROM policy.versions`)).rows[0]!.v);
+  // Requests go to either instance (queue group): wait until both hold the latest version before reading.
+  const converged = async () => {
+    const v = await versionInDb();
+    const versionOf = async (app: AppProcess) =>
+      ((await (await fetch(`${app.url}/v1/policies`)).json()) as { result: [{ policy_version: number }] }).result[0].policy_version;
+    await Promise.all([one, two].map((app) => eventually(async () => (await versionOf(app)) === v, 2_000, 10)));
+  };
 
   before(async () => {
     platform = await TestPlatform.create();
@@ -52,18 +59,18 @@ describe('mcp-policy-proxy administration, versions and two instances', () => {
     const clients = [new OPAClient(one.url), new OPAClient(two.url)];
     const ask = input('carol', 'acme', 'POST', 'workflow', ['acme']);
     for (const c of clients) assert.equal(await c.evaluate('mcp/authz/allow', ask), false);
+    // The clock starts when the change is committed (the reply): from then on every instance must enforce it within 1 s.
+    const enforcedByBoth = (expected: boolean) =>
+      Promise.all(clients.map((c) => eventually(async () => (await c.evaluate('mcp/authz/allow', ask)) === expected, 1_000, 10)));
     for (let round = 0; round < 3; round++) {
       const id = `acme.members-run-${round}`;
-      const started = performance.now();
       await call(nats, RuleAdd, {
         actor: 'alice',
         rule: { id, domain: 'acme', subject: 'member', resource: 'workflow', action: 'POST', effect: 'allow' },
       });
-      await Promise.all(clients.map((c) => eventually(async () => (await c.evaluate('mcp/authz/allow', ask)) === true, 1_000, 10)));
-      const elapsed = performance.now() - started;
-      assert.ok(elapsed < 1_000, `took ${elapsed} ms`);
+      await enforcedByBoth(true);
       await call(nats, RuleRemove, { actor: 'alice', domain: 'acme', id });
-      await Promise.all(clients.map((c) => eventually(async () => (await c.evaluate('mcp/authz/allow', ask)) === false, 1_000, 10)));
+      await enforcedByBoth(false);
     }
   });
 
@@ -135,6 +142,7 @@ describe('mcp-policy-proxy administration, versions and two instances', () => {
     assert.deepEqual(b.binding, { domain: 'acme', subjectId: 'erin', role: 'admin' });
     const dupe = await callFails(nats, BindingAdd, { actor: 'alice', binding: { domain: 'acme', subjectId: 'erin', role: 'admin' } });
     assert.equal(dupe.code, ErrorCode.CONFLICT);
+    await converged();
     const inAcme = await call(nats, DecisionEvaluate, input('erin', 'acme', 'DELETE', 'workflow'));
     assert.deepEqual([inAcme.allow, inAcme.matchedRule], [true, 'acme.admin-all']);
     const inGlobex = await call(nats, DecisionEvaluate, input('erin', 'globex', 'GET', 'context'));
@@ -142,6 +150,7 @@ describe('mcp-policy-proxy administration, versions and two instances', () => {
     assert.deepEqual((await call(nats, BindingList, { domain: 'acme', subjectId: 'erin' })).bindings, [b.binding]);
     assert.deepEqual((await call(nats, BindingList, { domain: 'globex' })).bindings, []);
     await call(nats, BindingRemove, { actor: 'alice', binding: b.binding });
+    await converged();
     const after = await call(nats, DecisionEvaluate, input('erin', 'acme', 'DELETE', 'workflow'));
     assert.equal(after.reason, 'tenant_not_member');
     const again = await callFails(nats, BindingRemove, { actor: 'alice', binding: b.binding });
@@ -192,12 +201,13 @@ describe('mcp-policy-proxy administration, versions and two instances', () => {
 
     const tool = input('ivan', 'acme', 'tools.call', 'tool', ['acme']);
     const githubTool = { ...tool, resource: { type: 'tool', id: 'github.search' } };
+    await converged();
     assert.equal((await call(nats, DecisionEvaluate, githubTool)).allow, false);
     const rolled = await call(nats, VersionRollback, { actor: 'ops', domain: 'acme', toVersion: checkpoint });
     assert.equal(rolled.version, await versionInDb());
     assert.equal(rolled.changes, 3);
     for (const app of [one, two]) {
-      await eventually(async () => (await new OPAClient(app.url).evaluate('mcp/authz/allow', githubTool)) === true, 1_000, 10);
+      await eventually(async () => (await new OPAClient(app.url).evaluate('mcp/authz/allow', githubTool)) === true);
     }
     assert.equal(
       (await call(nats, DecisionEvaluate, { ...tool, resource: { type: 'tool', id: 'slack.post' } })).allow,

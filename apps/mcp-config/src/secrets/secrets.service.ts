@@ -60,6 +60,13 @@ export class SecretsService {
     const tenantId = request.tenantId === undefined ? '' : parseTenantId(request.tenantId);
     const sealed = this.keyring.seal(request.value, aadOf(tenantId, request.name));
     const version = await this.db.transaction(async (manager) => {
+      if (tenantId) {
+        const tenant = (await manager.query(`SELECT status FROM config.tenants WHERE id = $1 FOR SHARE`, [tenantId])) as Array<{
+          status: string;
+        }>;
+        if (!tenant[0] || tenant[0].status === 'deleted')
+          throw new DomainError(ErrorCode.TENANT_UNKNOWN, `Tenant ${tenantId} does not exist`, { tenantId });
+      }
       const rows = (await manager.query(
         `INSERT INTO config.secrets (tenant_id, name, kek_id, wrapped_dek, ciphertext, version, updated_by) VALUES ($1, $2, $3, $4, $5, 1, $6)
          ON CONFLICT (tenant_id, name) DO UPDATE SET kek_id = EXCLUDED.kek_id, wrapped_dek = EXCLUDED.wrapped_dek, ciphertext = EXCLUDED.ciphertext,

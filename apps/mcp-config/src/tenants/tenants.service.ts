@@ -127,7 +127,13 @@ export class TenantsService implements OnApplicationBootstrap, OnApplicationShut
     const created: TenantRecord[] = [];
     for (const c of checked) {
       if (existing.has(c.id)) continue;
-      created.push(await this.bootstrapPolicies(await this.create(c, actor)));
+      try {
+        created.push(await this.bootstrapPolicies(await this.create(c, actor)));
+      } catch (err) {
+        // Another replica importing the same file at the same moment created it first.
+        if (!(err instanceof DomainError && err.code === ErrorCode.CONFLICT)) throw err;
+        existing.add(c.id);
+      }
     }
     return { created, existing: [...existing] };
   }

@@ -3,7 +3,7 @@ import { Counter } from 'prom-client';
 import { DomainError, ErrorCode } from '#contracts';
 import { APP_ENV } from '#env';
 import { ApiKeyCache, apiKeyDigest, CredentialRejected, JwtStrategy, VerifiedTokenCache, type ApiKeyGrant, type Principal } from '#auth';
-import type { GatewayEnv } from '../env.js';
+import { hs256SecretOf, type GatewayEnv } from '../env.js';
 import { ConfigLink } from '../config/config-link.js';
 
 const authFailures = new Counter({
@@ -32,14 +32,15 @@ export class Authenticator {
     @Inject(APP_ENV) env: GatewayEnv,
     private readonly config: ConfigLink,
   ) {
+    const hs256Secret = hs256SecretOf(env);
     this.strategy = new JwtStrategy({
       issuer: env.AUTH_ISSUER,
       audience: env.AUTH_AUDIENCE,
       clockToleranceSec: env.AUTH_CLOCK_SKEW_SEC,
-      ...(env.AUTH_HS256_SECRET ? { hs256Secret: env.AUTH_HS256_SECRET } : {}),
+      ...(hs256Secret ? { hs256Secret } : {}),
       ...(env.AUTH_JWKS_URL ? { jwksUrl: env.AUTH_JWKS_URL } : {}),
     });
-    if (!env.AUTH_HS256_SECRET && !env.AUTH_JWKS_URL) {
+    if (!hs256Secret && !env.AUTH_JWKS_URL) {
       new Logger('Authenticator').warn(
         'Neither AUTH_JWKS_URL nor AUTH_HS256_SECRET is set: every bearer token is refused, only API keys work',
       );

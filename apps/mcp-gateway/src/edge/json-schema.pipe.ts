@@ -23,11 +23,15 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined): FieldErro
 export class JsonSchemaPipe implements PipeTransform {
   private readonly validate: ValidateFunction;
 
-  constructor(readonly schema: Record<string, unknown>) {
+  constructor(
+    readonly schema: Record<string, unknown>,
+    private readonly optional = false,
+  ) {
     this.validate = ajv.compile(schema);
   }
 
   transform(value: unknown): unknown {
+    if ((value === undefined || value === null) && this.optional) return value;
     if (value === undefined || value === null) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A JSON body is required', { fields: [{ path: '/', message: 'required' }] });
     }

@@ -43,6 +43,8 @@ export class Downstream {
         this.rpc.request(contract, payload, { timeoutMs: timeoutMs ?? this.env.DOWNSTREAM_TIMEOUT_MS }),
       );
     } catch (err) {
+      // The caller learns that it is not there, never which name or id the owning app looked up.
+      if (err instanceof DomainError && err.code === ErrorCode.NOT_FOUND) throw new DomainError(ErrorCode.NOT_FOUND, 'Not found');
       if (err instanceof BreakerOpen) {
         breakerRejections.inc({ downstream: app });
         throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `${app} is unavailable`, {

@@ -241,7 +241,20 @@ export class McpServerService implements OnModuleInit {
     try {
       if (ctx.endpoint === AGGREGATE && isPlatformTool(name)) {
         await this.authorize(ctx, { type: 'tool', id: name }, 'tools.call');
-        return await this.callPlatformTool(ctx, name, args);
+        try {
+          return await this.callPlatformTool(ctx, name, args);
+        } catch (err) {
+          // A failed platform operation is the tool's result (MCP: isError), not a protocol error.
+          const failure =
+            err instanceof McpError && typeof (err.data as { code?: unknown } | undefined)?.code === 'string' ? err : undefined;
+          if (!failure) throw err;
+          return {
+            isError: true,
+            content: [
+              { type: 'text', text: `${(failure.data as { code: string }).code}: ${failure.message.replace(/^MCP error -?\d+: /, '')}` },
+            ],
+          };
+        }
       }
       const { server, name: tool } = this.target(ctx, name);
       await this.authorize(ctx, { type: 'tool', id: `${server}__${tool}` }, 'tools.call');

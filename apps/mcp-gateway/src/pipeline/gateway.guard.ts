@@ -56,6 +56,10 @@ export class GatewayGuard implements CanActivate {
       throw err;
     }
 
+    if (route.platformAdmin && !isPlatformAdmin(principal)) {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Platform administration needs the platform-admin role');
+    }
+
     let tenant: GatewayTenant | undefined;
     if (route.tenant !== false) {
       tenant = resolveTenantAccess(

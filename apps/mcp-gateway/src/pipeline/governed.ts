@@ -14,6 +14,8 @@ export interface GovernedRoute {
   tenant?: boolean;
   /** Tenant feature the route needs (e.g. `ml_inference`). */
   feature?: string;
+  /** Platform administration (onboarding tenants, global flags): only `platform-admin` may call it. */
+  platformAdmin?: boolean;
 }
 
 export const GOVERNED = Symbol('gateway:governed');

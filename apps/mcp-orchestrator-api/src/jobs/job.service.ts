@@ -225,76 +225,86 @@ export class JobService implements OnModuleInit {
     const started = performance.now();
     let placement: Placement | undefined;
     try {
-      const placed = await this.scheduler.place(
-        {
-          jobId: row.id,
-          tenantId,
-          tier: row.tier,
-          model: row.model,
-          priority: row.priority,
-          promptTokens: estimateTokens(row.input.messages),
-          maxOutputTokens: row.max_output_tokens,
-          resources: row.resources,
-          spotTolerant: false,
-        },
-        signal,
-      );
-      placement = placed;
-      await this.db.tenant(tenantId, (sql) =>
-        sql.query(`UPDATE orch_jobs SET pool = $2, node = $3, backend_url = $4 WHERE id = $1`, [
-          row.id,
-          placed.pool,
-          placed.node,
-          placed.backendUrl,
-        ]),
-      );
-      this.jobEvent(tenantId, row.id, 'running', placed.pool);
-      const result = await this.cancellation.track(
-        `job-preempt:${row.id}`,
-        (preempt) =>
-          chatCompletion(
-            placed.backendUrl,
-            {
-              model: row.model,
-              messages: row.input.messages,
-              maxTokens: row.max_output_tokens,
-              stream: row.stream || relay !== undefined,
-            },
-            {
-              signal: AbortSignal.any([signal, preempt, AbortSignal.timeout(this.env.INFERENCE_TIMEOUT_MS)]),
-              onDelta: relay ? (t) => relay.delta(t) : undefined,
-            },
-          ),
-        signal,
-      );
-      const pool = placed.pool;
-      const finished = await this.db.tenant(tenantId, async (sql) => {
-        const rows = await sql.query<JobRow>(
-          `UPDATE orch_jobs SET status = 'succeeded', output = $2, prompt_tokens = $3, completion_tokens = $4, finished_at = now()
-           WHERE id = $1 AND status = 'running' RETURNING *`,
-          [
-            row.id,
-            JSON.stringify({ content: result.content, finishReason: result.finishReason }),
-            result.promptTokens,
-            result.completionTokens,
-          ],
+      // A preempted job goes back to the scheduler's queue and runs again from the start.
+      for (;;) {
+        const placed = await this.scheduler.place(
+          {
+            jobId: row.id,
+            tenantId,
+            tier: row.tier,
+            model: row.model,
+            priority: row.priority,
+            promptTokens: estimateTokens(row.input.messages),
+            maxOutputTokens: row.max_output_tokens,
+            resources: row.resources,
+            spotTolerant: false,
+          },
+          signal,
         );
-        if (rows[0]) {
-          await recordUsage(sql, {
-            kind: 'inference',
-            subject: row.model,
-            error: false,
-            latencyMs: performance.now() - started,
-            promptTokens: result.promptTokens,
-            completionTokens: result.completionTokens,
-          });
+        placement = placed;
+        await this.db.tenant(tenantId, (sql) =>
+          sql.query(`UPDATE orch_jobs SET pool = $2, node = $3, backend_url = $4 WHERE id = $1`, [
+            row.id,
+            placed.pool,
+            placed.node,
+            placed.backendUrl,
+          ]),
+        );
+        this.jobEvent(tenantId, row.id, 'running', placed.pool);
+        const result = await this.cancellation.track(
+          `job-preempt:${row.id}`,
+          (preempt) =>
+            chatCompletion(
+              placed.backendUrl,
+              {
+                model: row.model,
+                messages: row.input.messages,
+                maxTokens: row.max_output_tokens,
+                stream: row.stream || relay !== undefined,
+              },
+              {
+                signal: AbortSignal.any([signal, preempt, AbortSignal.timeout(this.env.INFERENCE_TIMEOUT_MS)]),
+                onDelta: relay ? (t) => relay.delta(t) : undefined,
+              },
+            ).catch((err: unknown) => {
+              if (preempt.aborted && !signal.aborted) return undefined;
+              throw err;
+            }),
+          signal,
+        );
+        if (!result) {
+          this.jobEvent(tenantId, row.id, 'preempted', placed.pool);
+          continue;
         }
-        return rows[0] ?? (await this.row(sql, row.id))!;
-      });
-      this.jobEvent(tenantId, row.id, finished.status, pool);
-      this.wake(row.id);
-      if (finished.status !== 'succeeded') throw cancelledError('job', { jobId: row.id });
-      return jobInfo(finished);
+        const pool = placed.pool;
+        const finished = await this.db.tenant(tenantId, async (sql) => {
+          const rows = await sql.query<JobRow>(
+            `UPDATE orch_jobs SET status = 'succeeded', output = $2, prompt_tokens = $3, completion_tokens = $4, finished_at = now()
+           WHERE id = $1 AND status = 'running' RETURNING *`,
+            [
+              row.id,
+              JSON.stringify({ content: result.content, finishReason: result.finishReason }),
+              result.promptTokens,
+              result.completionTokens,
+            ],
+          );
+          if (rows[0]) {
+            await recordUsage(sql, {
+              kind: 'inference',
+              subject: row.model,
+              error: false,
+              latencyMs: performance.now() - started,
+              promptTokens: result.promptTokens,
+              completionTokens: result.completionTokens,
+            });
+          }
+          return rows[0] ?? (await this.row(sql, row.id))!;
+        });
+        this.jobEvent(tenantId, row.id, finished.status, pool);
+        this.wake(row.id);
+        if (finished.status !== 'succeeded') throw cancelledError('job', { jobId: row.id });
+        return jobInfo(finished);
+      }
     } catch (err) {
       const error = isCancelled(err) || signal.aborted ? cancelledError('job', { jobId: row.id }) : err;
       if (!isCancelled(error)) {

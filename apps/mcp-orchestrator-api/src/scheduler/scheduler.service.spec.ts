@@ -11,30 +11,31 @@ const quota = (cpu: number) => ({
   lendingLimit: { cpu, memoryMiB: cpu * 1024, gpu: 0 },
 });
 
-function service(): SchedulerService {
+const computePool = (name: string, costPerNodeHour: number, spot = false) => ({
+  name,
+  kind: 'compute' as const,
+  spot,
+  costPerNodeHour,
+  nodeCount: 1,
+  nodeAllocatable: { cpu: 2, memoryMiB: 2048, gpu: 0 },
+  models: [
+    {
+      model: 'm',
+      prefillTokensPerSec: 1000,
+      decodeTokensPerSec: 10,
+      coldStartMs: 0,
+      resumeMs: 0,
+      backendUrl: 'http://127.0.0.1:8090/v1',
+      minWarmReplicas: 1,
+    },
+  ],
+});
+
+function service(pools = [computePool('p', 1)]): SchedulerService {
   const scenario = buildScenario({
     name: 'spec',
     config: { preemptAfterWaitMs: 0 },
-    pools: [
-      {
-        name: 'p',
-        kind: 'compute',
-        costPerNodeHour: 1,
-        nodeCount: 1,
-        nodeAllocatable: { cpu: 2, memoryMiB: 2048, gpu: 0 },
-        models: [
-          {
-            model: 'm',
-            prefillTokensPerSec: 1000,
-            decodeTokensPerSec: 10,
-            coldStartMs: 0,
-            resumeMs: 0,
-            backendUrl: 'http://127.0.0.1:8090/v1',
-            minWarmReplicas: 1,
-          },
-        ],
-      },
-    ],
+    pools,
     tenants: [],
     tenantDefaults: { standard: { quotas: { compute: quota(1) } }, premium: { quotas: { compute: quota(1) } } },
   });
@@ -62,8 +63,7 @@ const code = (c: ErrorCode) => (e: unknown) => e instanceof DomainError && e.cod
 describe('SchedulerService', () => {
   const services: SchedulerService[] = [];
   after(() => services.forEach((s) => s.onModuleDestroy()));
-  const make = () => {
-    const s = service();
+  const make = (s = service()) => {
     services.push(s);
     return s;
   };
@@ -116,5 +116,34 @@ describe('SchedulerService', () => {
     const again = s.place(req({ tenantId: 'borrower', jobId: evicted[0] as string }));
     s.release(owner.jobId);
     assert.equal((await again).jobId, evicted[0]);
+  });
+
+  it('re-places the jobs of a reclaimed spot node on on-demand capacity under the same job id', async () => {
+    const s = make(service([computePool('spot', 0.3, true), computePool('od', 1)]));
+    const evicted: string[] = [];
+    s.onPreempted((id) => evicted.push(id));
+    const first = await s.place(req({ spotTolerant: true }));
+    assert.equal(first.pool, 'spot');
+    assert.equal(s.reclaimSpotNode(first.node, 60_000), 1);
+    assert.deepEqual(evicted, [first.jobId]);
+    const again = await s.place(req({ spotTolerant: true, jobId: first.jobId }));
+    assert.equal(again.pool, 'od', 'evicted work avoids spot from then on');
+    s.release(again.jobId);
+    // Released for good: the id can be placed afresh.
+    assert.equal((await s.place(req({ jobId: first.jobId }))).jobId, first.jobId);
+  });
+
+  it('frees the new node of an evicted job whose job path gives up instead of placing it again', async () => {
+    const s = make(service([computePool('spot', 0.3, true), computePool('od', 1)]));
+    const first = await s.place(req({ spotTolerant: true }));
+    // Re-bound on on-demand at once, before the job path asks again.
+    s.reclaimSpotNode(first.node, 60_000);
+    s.release(first.jobId);
+    const both = await Promise.all([s.place(req({ tenantId: 'tenant-x' })), s.place(req({ tenantId: 'tenant-y' }))]);
+    assert.deepEqual(
+      both.map((p) => p.pool),
+      ['od', 'od'],
+      'both on-demand slots are free again',
+    );
   });
 });

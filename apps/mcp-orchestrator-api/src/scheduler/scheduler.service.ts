@@ -46,9 +46,11 @@ const decisionsTotal = metric(
 
 /**
  * The orchestrator's InferenceScheduler: the fair scheduler core driven by the wall clock.
- * place() queues the job and resolves once it is bound to a node; a job evicted later
- * (reclaimed quota, a higher tier, a spot reclaim) is dropped from the queue and reported
- * to the onPreempted listeners, and the job path places it again if it still wants to run.
+ * place() queues the job and resolves once it is bound to a node. A job evicted later
+ * (reclaimed quota, a higher tier, a spot reclaim) stays queued in the core at its place,
+ * keeping the record that prevents preemption loops, and is reported to the onPreempted
+ * listeners; the job path's next place() for it waits for (or takes) that re-binding, and
+ * its release() withdraws it if the path gives up instead.
  */
 @Injectable()
 export class SchedulerService extends InferenceScheduler implements OnModuleInit, OnModuleDestroy {
@@ -56,6 +58,8 @@ export class SchedulerService extends InferenceScheduler implements OnModuleInit
   private readonly core: FairScheduler;
   private readonly waiters = new Map<string, Waiter>();
   private readonly listeners: ((jobId: string) => void)[] = [];
+  /** Evicted jobs re-queued in the core, with their new placement once bound again. */
+  private readonly requeued = new Map<string, Placement | null>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -88,7 +92,14 @@ export class SchedulerService extends InferenceScheduler implements OnModuleInit
     this.validate(req);
     if (signal?.aborted) return Promise.reject(abortError(req.jobId));
     this.ensureTenant(tenantId, req.tier);
-    if (this.waiters.has(req.jobId) || this.core.cluster.running.has(req.jobId)) {
+    const again = this.requeued.get(req.jobId);
+    if (again) {
+      this.requeued.delete(req.jobId);
+      return Promise.resolve({ ...again, predictedWaitMs: 0 });
+    }
+    const resubmit = again === null;
+    if (resubmit) this.requeued.delete(req.jobId);
+    else if (this.waiters.has(req.jobId) || this.core.cluster.running.has(req.jobId)) {
       return Promise.reject(new DomainError(ErrorCode.CONFLICT, 'This job is already being placed or runs', { jobId: req.jobId }));
     }
     const job: JobSpec = {
@@ -123,12 +134,21 @@ export class SchedulerService extends InferenceScheduler implements OnModuleInit
           signal?.removeEventListener('abort', onAbort);
         },
       });
-      this.core.submit(job, Date.now());
+      if (!resubmit) this.core.submit(job, Date.now());
       this.runPass();
     });
   }
 
   release(jobId: string): void {
+    if (this.requeued.has(jobId)) {
+      // Evicted and not placed again by the job path: give up its queue entry or new node.
+      const bound = this.requeued.get(jobId);
+      this.requeued.delete(jobId);
+      if (bound) this.core.complete(jobId, Date.now());
+      else this.core.cancel(jobId);
+      this.runPass();
+      return;
+    }
     if (this.waiters.has(jobId)) {
       this.withdraw(jobId, abortError(jobId));
       return;
@@ -140,6 +160,16 @@ export class SchedulerService extends InferenceScheduler implements OnModuleInit
 
   onPreempted(listener: (jobId: string) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** A spot node is being reclaimed by its provider: its jobs are evicted and re-queued on
+   * on-demand capacity, and the node takes no work for `downMs`. */
+  reclaimSpotNode(nodeName: string, downMs: number): number {
+    const now = Date.now();
+    const evicted = this.core.reclaimSpot(nodeName, now, now + downMs);
+    this.apply(evicted, now);
+    this.runPass();
+    return evicted.length;
   }
 
   private tick(): void {
@@ -159,24 +189,28 @@ export class SchedulerService extends InferenceScheduler implements OnModuleInit
     for (const d of decisions) {
       if (d.kind === 'preempt') {
         decisionsTotal.inc({ kind: `preempt-${d.reason}`, pool: '' });
-        // Evicted work leaves the queue: the job path owns retries, not the scheduler.
-        this.core.cancel(d.jobId);
+        if (this.core.isPending(d.jobId)) this.requeued.set(d.jobId, null);
         for (const l of this.listeners) l(d.jobId);
         continue;
       }
       decisionsTotal.inc({ kind: 'bind', pool: d.pool });
-      const w = this.waiters.get(d.jobId);
-      if (!w) continue;
-      this.waiters.delete(d.jobId);
-      w.cleanup();
-      w.resolve({
+      const placement: Placement = {
         jobId: d.jobId,
         pool: d.pool,
         node: d.node,
         backendUrl: d.backendUrl,
         warm: d.warm,
         predictedWaitMs: Math.max(0, d.startAt - now),
-      });
+      };
+      const w = this.waiters.get(d.jobId);
+      if (!w) {
+        // Re-bound before the job path asked again: its next place() takes it.
+        if (this.requeued.has(d.jobId)) this.requeued.set(d.jobId, placement);
+        continue;
+      }
+      this.waiters.delete(d.jobId);
+      w.cleanup();
+      w.resolve(placement);
     }
   }
 

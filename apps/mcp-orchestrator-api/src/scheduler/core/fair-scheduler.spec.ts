@@ -127,6 +127,24 @@ describe('FairScheduler placement', () => {
     assert.deepEqual(order, [v.id, l.id, h.id], 'premium first, then the tenant with the smaller share');
   });
 
+  it('counts recent usage in the share, so a tenant that held the pool lately goes after one that did not', () => {
+    const run = (usageHalfLifeMs: number): string[] => {
+      const s = new FairScheduler({ pools: [pool('p', { count: 1, cpu: 2 })], tenants: [tenant('a'), tenant('b')] }, { usageHalfLifeMs });
+      // a holds both slots for 300 s while b has nothing to run.
+      const held = [job('a', { outputTokens: 2999 }), job('a', { outputTokens: 2999 })];
+      for (const j of held) s.submit(j, 0);
+      assert.equal(binds(s.schedule(0)).length, 2);
+      const queued = [job('a'), job('a'), job('b'), job('b')];
+      for (const j of queued) s.submit(j, 1);
+      assert.equal(binds(s.schedule(1)).length, 0);
+      for (const j of held) s.complete(j.id, 300_000);
+      const tenantOf = new Map(queued.map((j) => [j.id, j.tenantId]));
+      return binds(s.schedule(300_000)).map((b) => tenantOf.get(b.jobId) as string);
+    };
+    assert.deepEqual(run(0).sort(), ['a', 'b'], 'without memory the running shares are equal: one slot each');
+    assert.deepEqual(run(120_000), ['b', 'b'], 'with memory b makes up for the time a held the pool');
+  });
+
   it('waits for a loaded replica when it frees sooner than a new one starts', () => {
     const s = new FairScheduler({ pools: [pool('p', { count: 2, cpu: 1 })], tenants: [tenant('a')] });
     const a = job('a', { outputTokens: 10 });

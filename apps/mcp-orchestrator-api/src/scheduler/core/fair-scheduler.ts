@@ -32,7 +32,12 @@ interface TenantState {
   spec: TenantSpec;
   order: number;
   usage: Resources;
-  /** Weighted dominant share: max over resources of usage / capacity, divided by weight. */
+  /** Running weighted dominant share: max over resources of usage / capacity, ÷ weight. */
+  runningShare: number;
+  /** Exponentially decayed average of runningShare, as of recentAt. */
+  recent: number;
+  recentAt: number;
+  /** Queue order: runningShare + recent, so tenants that held less lately go first. */
   share: number;
   queues: (LocalQueue | undefined)[];
   /** Running jobs per pool, for spread. */
@@ -128,6 +133,10 @@ export class FairScheduler implements SchedulingPolicy {
     return this.pending.size;
   }
 
+  isPending(jobId: string): boolean {
+    return this.pending.has(jobId);
+  }
+
   get preemptionCount(): number {
     return this.preemptions;
   }
@@ -143,12 +152,11 @@ export class FairScheduler implements SchedulingPolicy {
   }
 
   submit(job: JobSpec, now: number): void {
-    void now;
     const tenant = this.tenants.get(job.tenantId);
     if (!tenant) throw new Error(`unknown tenant ${job.tenantId}`);
     if (this.pending.has(job.id) || this.cluster.running.has(job.id)) throw new Error(`duplicate job ${job.id}`);
     this.cluster.noteRequest(job.model, job.resources);
-    this.enqueue({ spec: job, seq: this.seq++, band: TIER_BAND[job.tier], avoidSpot: false, preemptedBy: null, evictions: 0 });
+    this.enqueue({ spec: job, seq: this.seq++, band: TIER_BAND[job.tier], avoidSpot: false, preemptedBy: null, evictions: 0 }, now);
   }
 
   cancel(jobId: string): boolean {
@@ -164,21 +172,24 @@ export class FairScheduler implements SchedulingPolicy {
     const rj = this.cluster.unbind(jobId, now);
     if (!rj) return;
     this.admitted.delete(jobId);
-    this.charge(rj, -1);
+    this.charge(rj, -1, now);
   }
 
   tick(now: number): void {
     this.cluster.maintainReplicas(now);
+    // Recent usage keeps moving while nothing binds or completes: refresh the order of the
+    // tenants that have queued work (the others are re-keyed when they next queue).
+    if (this.config.usageHalfLifeMs > 0) for (const t of this.tenants.values()) if (this.hasQueued(t)) this.reorder(t, now);
   }
 
   reclaimSpot(nodeName: string, now: number, unavailableUntil: number): Preemption[] {
     const evicted = this.cluster.reclaimSpotNode(nodeName, now, unavailableUntil);
     return evicted.map((rj) => {
-      this.charge(rj, -1);
+      this.charge(rj, -1, now);
       const pj = this.admitted.get(rj.spec.id) as PendingJob;
       this.admitted.delete(rj.spec.id);
       pj.avoidSpot = true;
-      this.enqueue(pj);
+      this.enqueue(pj, now);
       this.preemptions++;
       return { kind: 'preempt', jobId: rj.spec.id, by: null, reason: 'spot-reclaim' } satisfies Preemption;
     });
@@ -439,7 +450,7 @@ export class FairScheduler implements SchedulingPolicy {
     this.countPending(pj, -1);
     const binding = this.cluster.bind(pj.spec, node, now);
     this.admitted.set(pj.spec.id, pj);
-    this.charge(this.cluster.running.get(pj.spec.id) as RunningJob, 1);
+    this.charge(this.cluster.running.get(pj.spec.id) as RunningJob, 1, now);
     return binding;
   }
 
@@ -563,35 +574,57 @@ export class FairScheduler implements SchedulingPolicy {
     const v = rj.spec;
     const reason = v.tenantId !== by && this.ledger.withinNominal(v.tenantId, rj.node.pool.spec.kind, v.resources) ? 'priority' : 'reclaim';
     this.cluster.unbind(v.id, now);
-    this.charge(rj, -1);
+    this.charge(rj, -1, now);
     const pj = this.admitted.get(v.id) as PendingJob;
     this.admitted.delete(v.id);
     (pj.preemptedBy ??= new Set()).add(by);
     pj.evictions++;
-    this.enqueue(pj);
+    this.enqueue(pj, now);
     this.preemptions++;
     return { kind: 'preempt', jobId: v.id, by, reason };
   }
 
-  private charge(rj: RunningJob, sign: 1 | -1): void {
+  private charge(rj: RunningJob, sign: 1 | -1, now: number): void {
     const t = this.tenants.get(rj.spec.tenantId) as TenantState;
     const kind = rj.node.pool.spec.kind;
     this.ledger.add(rj.spec.tenantId, kind, rj.spec.resources, sign);
+    // Fold the share held until now into the recent usage before it changes.
+    this.decay(t, now);
     for (const r of RESOURCE_NAMES) t.usage[r] += sign * rj.spec.resources[r];
     t.running += sign;
     t.perPool.set(rj.node.pool.index, (t.perPool.get(rj.node.pool.index) ?? 0) + sign);
     let dominant = 0;
     const cap = this.cluster.capacity;
     for (const r of RESOURCE_NAMES) if (cap[r] > 0) dominant = Math.max(dominant, t.usage[r] / cap[r]);
-    t.share = dominant / t.spec.weight;
+    t.runningShare = dominant / t.spec.weight;
+    this.reorder(t, now);
+  }
+
+  /** Advance the tenant's recent usage to now: the running share was constant since recentAt. */
+  private decay(t: TenantState, now: number): void {
+    const h = this.config.usageHalfLifeMs;
+    if (h > 0 && now > t.recentAt) t.recent = t.runningShare + (t.recent - t.runningShare) * Math.pow(2, -(now - t.recentAt) / h);
+    t.recentAt = Math.max(t.recentAt, now);
+  }
+
+  private reorder(t: TenantState, now: number): void {
+    this.decay(t, now);
+    t.share = t.runningShare + (this.config.usageHalfLifeMs > 0 ? t.recent : 0);
     for (const q of t.queues) {
       if (!q) continue;
       for (const key of q.shapes.keys()) this.shapeIndex.get(key)?.bands[q.band]?.update(q);
     }
   }
 
-  private enqueue(pj: PendingJob): void {
+  private hasQueued(t: TenantState): boolean {
+    for (const q of t.queues) if (q && q.size > 0) return true;
+    return false;
+  }
+
+  private enqueue(pj: PendingJob, now: number): void {
     const t = this.tenants.get(pj.spec.tenantId) as TenantState;
+    // Not refreshed by tick while it had nothing queued.
+    if (!this.hasQueued(t)) this.reorder(t, now);
     let q = t.queues[pj.band];
     if (!q) {
       q = { tenant: t, band: pj.band, size: 0, shapes: new Map() };
@@ -628,6 +661,9 @@ export class FairScheduler implements SchedulingPolicy {
       spec: t,
       order: this.tenants.size,
       usage: { cpu: 0, memoryMiB: 0, gpu: 0 },
+      runningShare: 0,
+      recent: 0,
+      recentAt: 0,
       share: 0,
       queues: [],
       perPool: new Map(),

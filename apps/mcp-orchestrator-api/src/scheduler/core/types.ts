@@ -119,6 +119,10 @@ export interface SchedulerConfig {
   /** Evict only when the job's predicted wait for a slot to free up exceeds this: short
    * inference jobs free slots often, and an eviction throws finished work away. */
   preemptAfterWaitMs: number;
+  /** Half-life of the recent-usage memory in a tenant's fair share (Kueue's admission fair
+   * sharing usageHalfLifeTime). Ordering by the running share alone is memoryless: a tenant
+   * whose burst lands while others hold the pool never makes up for it. 0 turns it off. */
+  usageHalfLifeMs: number;
 }
 
 export const DEFAULT_CONFIG: SchedulerConfig = {
@@ -129,6 +133,7 @@ export const DEFAULT_CONFIG: SchedulerConfig = {
   preemptionScansPerPass: 2,
   preemptWithinTenant: false,
   preemptAfterWaitMs: 5000,
+  usageHalfLifeMs: 120_000,
 };
 
 export interface ClusterSpec {
