@@ -44,10 +44,17 @@ try {
 
   const latencies: number[] = [];
   let started = performance.now();
+  // Failed calls are counted by code, not fatal: on a loaded machine the in-process upstream sheds some.
+  const failures: Record<string, number> = {};
   await pooled(toolCalls, inFlight, async (i) => {
     const t0 = performance.now();
-    await request(nats, 'orchestrator.tool.call', { ...who, server: 'counter', tool: 'add', arguments: { a: i, b: 1 } });
-    latencies.push(performance.now() - t0);
+    const reply = await nats.request(
+      'orchestrator.tool.call',
+      { ...who, server: 'counter', tool: 'add', arguments: { a: i, b: 1 } },
+      30_000,
+    );
+    if ('error' in reply) failures[reply.error.code] = (failures[reply.error.code] ?? 0) + 1;
+    else latencies.push(performance.now() - t0);
   });
   const toolSeconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
@@ -105,6 +112,7 @@ try {
           perSecond: Math.round(toolCalls / toolSeconds),
           p50Ms: +pct(latencies, 50).toFixed(1),
           p99Ms: +pct(latencies, 99).toFixed(1),
+          failures,
         },
         workflowRuns: {
           runs,
@@ -121,6 +129,11 @@ try {
   const jsm = await nats.connection.jetstreamManager();
   await jsm.streams.delete(`${platform.namespace.token}_ORCHESTRATOR_STEPS`).catch(() => undefined);
   await nats.close();
+} catch (err) {
+  // The app's own error log says what an INTERNAL reply hides.
+  const errors = (platform.apps.get('mcp-orchestrator-api')?.output() ?? '').split('\n').filter((l) => l.includes('"error"'));
+  console.error(errors.slice(-5).join('\n'));
+  throw err;
 } finally {
   await platform.stop();
   await counter.stop();

@@ -10,6 +10,7 @@ import { RegistryController } from './registry/registry.controller.js';
 import { RegistryService } from './registry/registry.service.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { UsageController } from './usage/usage.controller.js';
+import { UsageRecorder } from './usage/usage-recorder.js';
 import { RunEngine } from './workflows/run-engine.js';
 import { StepQueue } from './workflows/step-queue.js';
 import { WorkflowController } from './workflows/workflow.controller.js';
@@ -17,6 +18,6 @@ import { WorkflowController } from './workflows/workflow.controller.js';
 @Module({
   imports: [DatabaseModule.forApp(orchestratorDataSourceSpec), SchedulerModule],
   controllers: [RegistryController, WorkflowController, JobController, UsageController, TenantEventsController],
-  providers: [OrchestratorDb, RegistryService, CallCancellation, StepQueue, RunEngine, JobService],
+  providers: [OrchestratorDb, UsageRecorder, RegistryService, CallCancellation, StepQueue, RunEngine, JobService],
 })
 export class AppModule {}

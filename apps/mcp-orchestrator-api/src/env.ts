@@ -20,6 +20,16 @@ export const orchestratorApiEnvSchema = {
   REGISTRY_REFRESH_INTERVAL_MS: int(300_000, { min: 0, max: 86_400_000 }),
   /** Default for new servers: quarantine changed tool definitions until approved. */
   REGISTRY_QUARANTINE_ON_CHANGE: bool(true),
+  /**
+   * How long a replica may reuse a resolved server and tool version for calls (0 = look up every call).
+   * Changes drop entries at once on every replica through events.orchestrator.tool.changed; this only
+   * bounds staleness if such an event is lost.
+   */
+  REGISTRY_CACHE_TTL_MS: int(10_000, { min: 0, max: 600_000 }),
+  /** Tool-call usage is aggregated in memory and written this often (and at shutdown). */
+  USAGE_FLUSH_INTERVAL_MS: int(1_000, { min: 10, max: 60_000 }),
+  /** Distinct (tenant, day, subject) rows held before a flush; beyond it samples are written directly. */
+  USAGE_BUFFER_MAX_ROWS: int(10_000, { min: 1, max: 1_000_000 }),
   /** JetStream stream holding dispatched workflow steps (prefixed in tests like every subject). */
   STEP_STREAM: str('ORCHESTRATOR_STEPS', { pattern: /^[A-Za-z0-9_-]{1,64}$/ }),
   /** A step message not acked within this time is redelivered (in-flight steps extend it). */

@@ -14,7 +14,7 @@ interface ServerRow {
   last_error: string | null;
   created_at: Date;
 }
-interface ToolRow {
+export interface ToolRow {
   server: string;
   name: string;
   version: number;

@@ -11,13 +11,15 @@ import {
   type ToolCallReply,
   type ToolInfo,
 } from '#contracts';
-import { EventBus, RpcClient } from '#messaging';
+import { decodeJson, EventBus, NatsClient, RpcClient } from '#messaging';
+import { Events, type Subscription } from 'nats';
 import type { TenantId } from '#tenancy';
 import { APP_ENV } from '#env';
 import type { OrchestratorApiEnv } from '../env.js';
 import { OrchestratorDb, type RegistryScopeRef } from '../persistence/orchestrator-db.js';
-import { recordUsage } from '../usage/usage.repository.js';
-import { RegistryRepository, toolInfo, type Catalog, type UpstreamAuth } from './registry.repository.js';
+import { UsageRecorder } from '../usage/usage-recorder.js';
+import { RegistryCache } from './registry-cache.js';
+import { RegistryRepository, toolInfo, type Catalog, type ToolRow, type UpstreamAuth } from './registry.repository.js';
 import { UpstreamPool, type CallRelay, type UpstreamTarget } from './upstream-pool.js';
 
 export interface Actor {
@@ -35,6 +37,15 @@ export interface ToolCallInput {
   idempotencyKey?: string;
   relay?: CallRelay;
 }
+
+interface ResolvedTool {
+  ref: RegistryScopeRef;
+  url: string;
+  auth: UpstreamAuth | null;
+  tool: ToolRow;
+}
+
+const CACHE_MAX_ENTRIES = 50_000;
 
 function poolKey(ref: RegistryScopeRef, server: string): string {
   return ref.scope === 'global' ? `g/${server}` : `t/${ref.tenantId}/${server}`;
@@ -59,13 +70,18 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
   private timer?: NodeJS.Timeout;
   private readonly pendingRefresh = new Map<string, NodeJS.Timeout>();
   private readonly secrets = new Map<string, { value: string; expires: number }>();
+  private readonly resolved: RegistryCache<ResolvedTool>;
+  private changes?: Subscription;
 
   constructor(
     private readonly db: OrchestratorDb,
     private readonly events: EventBus,
     private readonly rpc: RpcClient,
+    private readonly nats: NatsClient,
+    private readonly usage: UsageRecorder,
     @Inject(APP_ENV) private readonly env: OrchestratorApiEnv,
   ) {
+    this.resolved = new RegistryCache(env.REGISTRY_CACHE_TTL_MS, CACHE_MAX_ENTRIES);
     this.pool = new UpstreamPool({
       maxConnectionsPerUpstream: env.UPSTREAM_POOL_SIZE,
       connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
@@ -75,6 +91,20 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap(): void {
+    // Every replica listens (no queue group): whichever replica changed the registry, all drop their entries.
+    this.changes = this.nats.connection.subscribe(this.nats.subject(ToolChanged.subject), {
+      callback: (_err, msg) => {
+        const event = decodeJson(msg.data) as { tenantid?: unknown; data?: { server?: unknown; scope?: unknown } } | undefined;
+        const server = event?.data?.server;
+        if (typeof server !== 'string') return this.resolved.clear();
+        const tenantId = typeof event?.tenantid === 'string' ? event.tenantid : undefined;
+        this.resolved.invalidate(event?.data?.scope === 'tenant' ? 'tenant' : 'global', server, tenantId);
+      },
+    });
+    // Announcements published while disconnected are lost to this replica: forget everything.
+    void (async () => {
+      for await (const s of this.nats.connection.status()) if (s.type === Events.Reconnect) this.resolved.clear();
+    })();
     if (this.env.REGISTRY_REFRESH_INTERVAL_MS > 0) {
       this.timer = setInterval(() => void this.refreshAll(), this.env.REGISTRY_REFRESH_INTERVAL_MS);
       this.timer.unref();
@@ -82,6 +112,7 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.changes?.unsubscribe();
     clearInterval(this.timer);
     for (const t of this.pendingRefresh.values()) clearTimeout(t);
     await this.pool.closeAll();
@@ -216,16 +247,21 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     return { key: poolKey(ref, server), url, headers: { [auth.header]: auth.scheme ? `${auth.scheme} ${cached.value}` : cached.value } };
   }
 
+  /** Server and current tool version a call resolves to; cached per replica (see RegistryCache). */
+  private async resolveTool(tenantId: TenantId, server: string, tool: string): Promise<ResolvedTool> {
+    const cached = this.resolved.get(tenantId, server, tool);
+    if (cached) return cached;
+    const generation = this.resolved.begin();
+    const { ref, url, auth } = await this.resolveServer(tenantId, server);
+    const current = await this.db.registry(ref, (sql) => new RegistryRepository(sql, ref.scope).currentTool(server, tool));
+    if (!current) throw new DomainError(ErrorCode.NOT_FOUND, `No tool "${tool}" on server "${server}"`, { server, tool });
+    const value = { ref, url, auth, tool: current };
+    this.resolved.set(generation, tenantId, server, tool, value);
+    return value;
+  }
+
   async callTool(tenantId: TenantId, input: ToolCallInput): Promise<ToolCallReply> {
-    const resolved = await this.resolveServer(tenantId, input.server);
-    const current = await this.db.registry(resolved.ref, (sql) =>
-      new RegistryRepository(sql, resolved.ref.scope).currentTool(input.server, input.tool),
-    );
-    if (!current)
-      throw new DomainError(ErrorCode.NOT_FOUND, `No tool "${input.tool}" on server "${input.server}"`, {
-        server: input.server,
-        tool: input.tool,
-      });
+    const { ref, url, auth, tool: current } = await this.resolveTool(tenantId, input.server, input.tool);
     if (current.status === 'quarantined') {
       throw new DomainError(
         ErrorCode.FORBIDDEN,
@@ -243,7 +279,7 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     let failed = true;
     try {
       const result = await this.pool.callTool(
-        await this.target(resolved.ref, input.server, resolved.url, resolved.auth),
+        await this.target(ref, input.server, url, auth),
         input.tool,
         input.arguments,
         {
@@ -263,8 +299,8 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
       };
     } finally {
       const latencyMs = performance.now() - started;
-      await this.db
-        .tenant(tenantId, (sql) => recordUsage(sql, { kind: 'tool', subject: `${input.server}/${input.tool}`, error: failed, latencyMs }))
+      this.usage
+        .record(tenantId, { kind: 'tool', subject: `${input.server}/${input.tool}`, error: failed, latencyMs })
         .catch((err: unknown) => this.log.error({ msg: 'usage not recorded', err: (err as Error).message }));
     }
   }
@@ -311,6 +347,8 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private publishChange(ref: RegistryScopeRef, server: string, quarantined: string[]) {
+    // This replica's own callers must see the change before the reply, not when the event comes back.
+    this.resolved.invalidate(ref.scope, server, ref.scope === 'tenant' ? ref.tenantId : undefined);
     this.events.publish(ToolChanged, { server, scope: ref.scope, quarantined }, ref.scope === 'tenant' ? { tenantId: ref.tenantId } : {});
   }
 }

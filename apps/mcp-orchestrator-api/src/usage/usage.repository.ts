@@ -1,5 +1,6 @@
 import type { UsageRow } from '#contracts';
 import type { Sql } from '../persistence/orchestrator-db.js';
+import type { UsageDelta } from './usage-buffer.js';
 
 export interface UsageSample {
   kind: 'tool' | 'inference';
@@ -21,6 +22,30 @@ export async function recordUsage(sql: Sql, s: UsageSample): Promise<void> {
        max_latency_ms = GREATEST(u.max_latency_ms, EXCLUDED.max_latency_ms),
        prompt_tokens = u.prompt_tokens + EXCLUDED.prompt_tokens, completion_tokens = u.completion_tokens + EXCLUDED.completion_tokens`,
     [s.kind, s.subject, s.error ? 1 : 0, latency, s.promptTokens ?? 0, s.completionTokens ?? 0],
+  );
+}
+
+/** Adds aggregated increments in one statement (rows are distinct per day, kind and subject); Sql is tenant-scoped. */
+export async function writeUsage(sql: Sql, rows: UsageDelta[]): Promise<void> {
+  if (!rows.length) return;
+  await sql.query(
+    `INSERT INTO orch_usage_daily AS u (day, kind, subject, calls, errors, total_latency_ms, max_latency_ms, prompt_tokens, completion_tokens)
+     SELECT * FROM unnest($1::date[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::integer[], $8::bigint[], $9::bigint[])
+     ON CONFLICT (day, kind, subject) DO UPDATE SET
+       calls = u.calls + EXCLUDED.calls, errors = u.errors + EXCLUDED.errors, total_latency_ms = u.total_latency_ms + EXCLUDED.total_latency_ms,
+       max_latency_ms = GREATEST(u.max_latency_ms, EXCLUDED.max_latency_ms),
+       prompt_tokens = u.prompt_tokens + EXCLUDED.prompt_tokens, completion_tokens = u.completion_tokens + EXCLUDED.completion_tokens`,
+    [
+      rows.map((r) => r.day),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.subject),
+      rows.map((r) => r.calls),
+      rows.map((r) => r.errors),
+      rows.map((r) => r.totalLatencyMs),
+      rows.map((r) => r.maxLatencyMs),
+      rows.map((r) => r.promptTokens),
+      rows.map((r) => r.completionTokens),
+    ],
   );
 }
 
