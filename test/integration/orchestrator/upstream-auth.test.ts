@@ -16,6 +16,8 @@ describe('orchestrator presents upstream credentials resolved from mcp-config se
     platform = await TestPlatform.create();
     await platform.startAll(['mcp-config', 'mcp-orchestrator-api'], { 'mcp-orchestrator-api': { REGISTRY_REFRESH_INTERVAL_MS: '0' } });
     nats = await NatsTestClient.connect(platform.namespace.subjectPrefix);
+    // mcp-config keeps secrets only for tenants it knows.
+    await ok(nats, 'config.tenant.onboard', { tenantId: 'acme', name: 'Acme', actor: 'test' });
   });
 
   after(async () => {
