@@ -26,7 +26,9 @@ describe('orchestrator registry cache across two replicas', () => {
       last = await Promise.all(Array.from({ length: BURST }, call));
       if (last.every(expect)) return;
     }
-    assert.fail(`not every replica ${what} within ${PROPAGATION_MS} ms: ${JSON.stringify(last.map((r) => ('error' in r ? r.error.code : 'ok')))}`);
+    assert.fail(
+      `not every replica ${what} within ${PROPAGATION_MS} ms: ${JSON.stringify(last.map((r) => ('error' in r ? r.error.code : 'ok')))}`,
+    );
   }
 
   async function warmBothReplicas(): Promise<void> {
@@ -60,7 +62,10 @@ describe('orchestrator registry cache across two replicas', () => {
       10_000,
       20,
     );
-    await allReplicasAnswer((r) => 'error' in r && r.error.code === 'FORBIDDEN' && r.error.details?.reason === 'quarantined', 'refused the call');
+    await allReplicasAnswer(
+      (r) => 'error' in r && r.error.code === 'FORBIDDEN' && r.error.details?.reason === 'quarantined',
+      'refused the call',
+    );
     const before = (await counterStats(counter)).executions;
     const refused = await Promise.all(Array.from({ length: 2 * BURST }, call));
     assert.ok(refused.every((r) => 'error' in r && r.error.code === 'FORBIDDEN'));

@@ -278,17 +278,12 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     const started = performance.now();
     let failed = true;
     try {
-      const result = await this.pool.callTool(
-        await this.target(ref, input.server, url, auth),
-        input.tool,
-        input.arguments,
-        {
-          timeoutMs,
-          signal: input.signal,
-          idempotencyKey: input.idempotencyKey,
-          relay: input.relay,
-        },
-      );
+      const result = await this.pool.callTool(await this.target(ref, input.server, url, auth), input.tool, input.arguments, {
+        timeoutMs,
+        signal: input.signal,
+        idempotencyKey: input.idempotencyKey,
+        relay: input.relay,
+      });
       failed = result.isError === true;
       return {
         server: input.server,
