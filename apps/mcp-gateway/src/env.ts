@@ -12,7 +12,7 @@ export const gatewayEnvSchema = {
   AUTH_ISSUER: str('mcp-dev-issuer'),
   AUTH_AUDIENCE: str('mcp-platform'),
   AUTH_CLOCK_SKEW_SEC: int(30, { min: 0, max: 300 }),
-  /** Development only: HS256 tokens signed with this secret are accepted (`npm run token`). */
+  /** HS256 tokens signed with this secret are accepted (`npm run token`); unset outside production means DEV_HS256_SECRET. */
   AUTH_HS256_SECRET: optional(str(undefined, { secret: true, minLength: 32 })),
   /** RS256/ES256 tokens are verified against this JWKS (refetched on an unknown kid). */
   AUTH_JWKS_URL: optional(url(undefined, ['http', 'https'])),
