@@ -1,4 +1,5 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { INFERENCE_JOB_PROPERTIES } from '../edge/inference-job.schema.js';
 
 /**
  * The platform's own MCP tools (served on /mcp beside the upstream tools). Their names never contain
@@ -13,24 +14,7 @@ export const PLATFORM_TOOLS = {
       type: 'object',
       required: ['model', 'messages'],
       additionalProperties: false,
-      properties: {
-        model: { type: 'string', pattern: '^[A-Za-z0-9._:/-]{1,128}$' },
-        messages: {
-          type: 'array',
-          minItems: 1,
-          maxItems: 500,
-          items: {
-            type: 'object',
-            required: ['role', 'content'],
-            additionalProperties: false,
-            properties: { role: { enum: ['system', 'user', 'assistant'] }, content: { type: 'string' } },
-          },
-        },
-        maxOutputTokens: { type: 'integer', minimum: 1, maximum: 32768 },
-        priority: { type: 'integer', minimum: 0, maximum: 1000 },
-        wait: { type: 'boolean', default: true },
-        waitTimeoutMs: { type: 'integer', minimum: 100, maximum: 600000 },
-      },
+      properties: { ...INFERENCE_JOB_PROPERTIES, wait: { type: 'boolean', default: true } },
     },
     annotations: { readOnlyHint: false, openWorldHint: false },
   },

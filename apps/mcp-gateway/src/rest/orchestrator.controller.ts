@@ -15,6 +15,7 @@ import {
 } from '#contracts';
 import { Governed } from '../pipeline/governed.js';
 import { Downstream } from '../forwarding/downstream.service.js';
+import { INFERENCE_JOB_PROPERTIES } from '../edge/inference-job.schema.js';
 import { JsonSchemaPipe } from '../edge/json-schema.pipe.js';
 import { callerScope, TenantRouteErrors } from './tenant-route.js';
 
@@ -23,20 +24,7 @@ const JOB_SCHEMA = {
   required: ['model', 'messages'],
   additionalProperties: false,
   properties: {
-    model: { type: 'string', pattern: '^[A-Za-z0-9._:/-]{1,128}$' },
-    messages: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 500,
-      items: {
-        type: 'object',
-        required: ['role', 'content'],
-        additionalProperties: false,
-        properties: { role: { enum: ['system', 'user', 'assistant'] }, content: { type: 'string', maxLength: 200000 } },
-      },
-    },
-    maxOutputTokens: { type: 'integer', minimum: 1, maximum: 32768 },
-    priority: { type: 'integer', minimum: 0, maximum: 1000 },
+    ...INFERENCE_JOB_PROPERTIES,
     resources: {
       type: 'object',
       required: ['cpu', 'memoryMiB', 'gpu'],
@@ -44,8 +32,6 @@ const JOB_SCHEMA = {
       properties: { cpu: { type: 'number', minimum: 0 }, memoryMiB: { type: 'integer', minimum: 0 }, gpu: { type: 'integer', minimum: 0 } },
     },
     spotTolerant: { type: 'boolean' },
-    wait: { type: 'boolean' },
-    waitTimeoutMs: { type: 'integer', minimum: 100, maximum: 600000 },
   },
 };
 
