@@ -115,8 +115,10 @@ export async function runApp(options: RunAppOptions): Promise<RunningApp> {
     })();
     return stopping;
   };
+  // `on`, not `once`: a repeated signal during the drain must not fall back to the default action
+  // (immediate death); the watchdog above bounds the drain instead.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => void shutdown(signal).then(() => process.exit(0)));
+    process.on(signal, () => void shutdown(signal).then(() => process.exit(0)));
   }
   return { app, url, shutdown };
 }

@@ -27,7 +27,7 @@ describe('boot configuration and shutdown', () => {
   it('on SIGTERM finishes, drains NATS and exits 0', async () => {
     const app = await platform.start('mcp-policy-proxy');
     const code = await app.stop();
-    assert.equal(code, 0);
+    assert.equal(code, 0, `exit ${code} (signal ${app.child.signalCode}); output:\n${app.output().slice(-3000)}`);
     assert.match(app.output(), /"msg":"shutting down","reason":"SIGTERM"/);
     assert.match(app.output(), /"msg":"stopped"/);
   });
