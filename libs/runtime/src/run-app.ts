@@ -95,7 +95,6 @@ export async function runApp(options: RunAppOptions): Promise<RunningApp> {
   const port = typeof address === 'object' && address ? address.port : options.httpPort;
   const url = `http://127.0.0.1:${port}`;
   lifecycle.started = true;
-  logger.log({ msg: 'ready', httpPort: port, url });
 
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string): Promise<void> => {
@@ -120,6 +119,9 @@ export async function runApp(options: RunAppOptions): Promise<RunningApp> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => void shutdown(signal).then(() => process.exit(0)));
   }
+  // Announced only once the signal handlers are in place: a supervisor that stops the app as soon as
+  // it reads this line must get the graceful path, not the default action of an unhandled SIGTERM.
+  logger.log({ msg: 'ready', httpPort: port, url });
   return { app, url, shutdown };
 }
 
