@@ -5,6 +5,9 @@ import { bearer, E2EPlatform, token } from '../e2e/platform.js';
 import { assertAlive, platformState, rawHttp } from './support.js';
 import { processEnvironment } from '#env';
 
+/** The gateway's HTTP_BODY_LIMIT default (libs/env runtimeEnv). */
+const GATEWAY_BODY_LIMIT = 1_048_576;
+
 // Seeded so a failure replays; FUZZ_SEED varies it between runs, FUZZ_RUNS scales it.
 const SEED = Number(processEnvironment()['FUZZ_SEED'] ?? 20261126);
 const RUNS = Number(processEnvironment()['FUZZ_RUNS'] ?? 40);
@@ -218,12 +221,23 @@ describe('security: hostile input (fast-check) on every public route', () => {
             if (/^[\x20-\x7e]*$/.test(tenant)) headers['x-tenant-id'] = tenant;
             const hasBody = op.method !== 'GET' && op.method !== 'DELETE';
             if (hasBody) headers['content-type'] = body.type;
-            const res = await fetch(e2e.url(path), {
-              method: op.method,
-              headers,
-              ...(hasBody ? { body: body.text } : {}),
-              signal: AbortSignal.timeout(15_000),
-            });
+            let res: Response;
+            try {
+              res = await fetch(e2e.url(path), {
+                method: op.method,
+                headers,
+                ...(hasBody ? { body: body.text } : {}),
+                signal: AbortSignal.timeout(15_000),
+              });
+            } catch (err) {
+              // Over the body limit the gateway answers 413 from the Content-Length alone and closes
+              // the connection while the client is still writing; undici then reports the broken
+              // pipe instead of the response. That is a refusal, not a failure (413 itself is
+              // asserted in test/integration/gateway); anything else is.
+              const code = ((err as Error).cause as { code?: string } | undefined)?.code;
+              if (hasBody && Buffer.byteLength(body.text) > GATEWAY_BODY_LIMIT && (code === 'EPIPE' || code === 'ECONNRESET')) return;
+              throw err;
+            }
             await check(res, `${op.method} ${path} tenant=${JSON.stringify(tenant)} body=${body.text.slice(0, 80)}`);
           },
         ),
