@@ -1,3 +1,4 @@
+import { ActorField } from '../../audit-fields.js';
 import { ArrayMaxSize, ArrayMinSize, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 
@@ -21,8 +22,7 @@ export class ApiKeyCreateRequest {
   @IsISO8601({ strict: true })
   expiresAt?: string;
 
-  @IsString()
-  @Length(1, 200)
+  @ActorField()
   actor: string;
 }
 

@@ -1,4 +1,5 @@
-import { IsString, IsUUID, Length } from 'class-validator';
+import { ActorField } from '../../audit-fields.js';
+import { IsString, IsUUID } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 import type { ApiKeyView } from '../apikey-create/apikey-create.js';
 
@@ -14,8 +15,7 @@ export class ApiKeyRevokeRequest {
   @IsUUID()
   keyId: string;
 
-  @IsString()
-  @Length(1, 200)
+  @ActorField()
   actor: string;
 }
 

@@ -1,4 +1,5 @@
-import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
+import { ActorField, ChangeReasonField } from '../../audit-fields.js';
+import { IsInt, Min } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 import { EntryScope, type EntryView } from '../common.js';
 
@@ -16,13 +17,10 @@ export class EntryRollbackRequest extends EntryScope {
   @Min(1)
   expectedVersion: number;
 
-  @IsString()
-  @Length(1, 200)
+  @ActorField()
   actor: string;
 
-  @IsOptional()
-  @IsString()
-  @Length(0, 1000)
+  @ChangeReasonField()
   reason?: string;
 }
 

@@ -1,4 +1,5 @@
-import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
+import { ActorField, ChangeReasonField } from '../../audit-fields.js';
+import { IsInt, Min } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 import { AnyJson, EntryScope, type EntryView } from '../common.js';
 import type { JsonValue } from '../model.js';
@@ -17,13 +18,10 @@ export class EntrySetRequest extends EntryScope {
   @Min(0)
   expectedVersion: number;
 
-  @IsString()
-  @Length(1, 200)
+  @ActorField()
   actor: string;
 
-  @IsOptional()
-  @IsString()
-  @Length(0, 1000)
+  @ChangeReasonField()
   reason?: string;
 }
 

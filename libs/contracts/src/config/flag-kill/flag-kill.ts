@@ -1,4 +1,5 @@
-import { IsBoolean, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ActorField, ChangeReasonField } from '../../audit-fields.js';
+import { IsBoolean, Matches } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 import { CONFIG_KEY_PATTERN } from '../common.js';
 import type { FlagDefinition } from '../model.js';
@@ -15,13 +16,10 @@ export class FlagKillRequest {
   @IsBoolean()
   killed: boolean;
 
-  @IsString()
-  @Length(1, 200)
+  @ActorField()
   actor: string;
 
-  @IsOptional()
-  @IsString()
-  @Length(0, 1000)
+  @ChangeReasonField()
   reason?: string;
 }
 

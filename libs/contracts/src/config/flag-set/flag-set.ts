@@ -1,4 +1,5 @@
-import { IsInt, IsObject, IsOptional, IsString, Length, Min } from 'class-validator';
+import { ActorField, ChangeReasonField } from '../../audit-fields.js';
+import { IsInt, IsObject, Min } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 import type { FlagDefinition } from '../model.js';
 
@@ -19,13 +20,10 @@ export class FlagSetRequest {
   @Min(0)
   expectedVersion: number;
 
-  @IsString()
-  @Length(1, 200)
+  @ActorField()
   actor: string;
 
-  @IsOptional()
-  @IsString()
-  @Length(0, 1000)
+  @ChangeReasonField()
   reason?: string;
 }
 

@@ -1,4 +1,5 @@
-import { IsString, Length, Matches } from 'class-validator';
+import { ActorField } from '../../audit-fields.js';
+import { Matches } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 import { AnyJson, CONFIG_KEY_PATTERN } from '../common.js';
 import type { JsonValue } from '../model.js';
@@ -15,8 +16,7 @@ export class SchemaSetRequest {
   @AnyJson()
   schema: JsonValue;
 
-  @IsString()
-  @Length(1, 200)
+  @ActorField()
   actor: string;
 }
 

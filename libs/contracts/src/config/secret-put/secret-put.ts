@@ -1,3 +1,4 @@
+import { ActorField } from '../../audit-fields.js';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 
@@ -19,8 +20,7 @@ export class SecretPutRequest {
   @Length(1, 65_536)
   value: string;
 
-  @IsString()
-  @Length(1, 200)
+  @ActorField()
   actor: string;
 }
 

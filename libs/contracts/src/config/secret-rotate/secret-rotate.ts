@@ -1,4 +1,4 @@
-import { IsString, Length } from 'class-validator';
+import { ActorField } from '../../audit-fields.js';
 import { defineRpc } from '../../rpc.js';
 
 /**
@@ -7,8 +7,7 @@ import { defineRpc } from '../../rpc.js';
  * Once `remaining` is 0 the previous KEKs can be removed from the environment.
  */
 export class SecretRotateRequest {
-  @IsString()
-  @Length(1, 200)
+  @ActorField()
   actor: string;
 }
 

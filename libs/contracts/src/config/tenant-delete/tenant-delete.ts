@@ -1,4 +1,5 @@
-import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
+import { ActorField } from '../../audit-fields.js';
+import { IsBoolean, IsOptional, IsString } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 import type { TenantRecord } from '../model.js';
 
@@ -19,8 +20,7 @@ export class TenantDeleteRequest {
   @IsString()
   confirm?: string;
 
-  @IsString()
-  @Length(1, 200)
+  @ActorField()
   actor: string;
 }
 

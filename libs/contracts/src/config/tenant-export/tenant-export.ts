@@ -1,4 +1,5 @@
-import { IsString, Length } from 'class-validator';
+import { ActorField } from '../../audit-fields.js';
+import { IsString } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 import type { EntryView } from '../common.js';
 import type { JsonValue, TenantRecord } from '../model.js';
@@ -13,8 +14,7 @@ export class TenantExportRequest {
   @IsString()
   tenantId: string;
 
-  @IsString()
-  @Length(1, 200)
+  @ActorField()
   actor: string;
 }
 

@@ -1,3 +1,4 @@
+import { ActorField } from '../../audit-fields.js';
 import { IsString, Length } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 import type { TenantRecord } from '../model.js';
@@ -12,8 +13,7 @@ export class TenantImportRequest {
   @Length(1, 1_000_000)
   yaml: string;
 
-  @IsString()
-  @Length(1, 200)
+  @ActorField()
   actor: string;
 }
 

@@ -1,4 +1,5 @@
-import { IsString, Length } from 'class-validator';
+import { ActorField } from '../../audit-fields.js';
+import { IsString } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 import type { TenantRecord } from '../model.js';
 
@@ -7,8 +8,7 @@ export class TenantResumeRequest {
   @IsString()
   tenantId: string;
 
-  @IsString()
-  @Length(1, 200)
+  @ActorField()
   actor: string;
 }
 

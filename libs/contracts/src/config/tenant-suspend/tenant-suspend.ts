@@ -1,4 +1,5 @@
-import { IsOptional, IsString, Length } from 'class-validator';
+import { ActorField, ChangeReasonField } from '../../audit-fields.js';
+import { IsString } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 import type { TenantRecord } from '../model.js';
 
@@ -10,13 +11,10 @@ export class TenantSuspendRequest {
   @IsString()
   tenantId: string;
 
-  @IsString()
-  @Length(1, 200)
+  @ActorField()
   actor: string;
 
-  @IsOptional()
-  @IsString()
-  @Length(0, 1000)
+  @ChangeReasonField()
   reason?: string;
 }
 

@@ -1,5 +1,6 @@
 // class-transformer's @Type reads design-time metadata, so the polyfill must be loaded even outside Nest.
 import 'reflect-metadata';
+import { ActorField } from '../../audit-fields.js';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
@@ -34,8 +35,7 @@ export class TenantUpdateRequest {
   @Type(() => TenantLimitsInput)
   limits?: TenantLimitsInput;
 
-  @IsString()
-  @Length(1, 200)
+  @ActorField()
   actor: string;
 }
 
