@@ -19,25 +19,8 @@ export class TenantLimitsInput {
   concurrent_contexts: number;
 }
 
-/**
- * Onboards a tenant: registry row, Postgres schema `tenant_<id>` (or the explicit `schema`,
- * which must equal the derived name, since every app derives it from the id) with its
- * tables by migration, then default policies from mcp-policy-proxy (policy.tenant.bootstrap).
- * If the policy service does not answer, the tenant is created with
- * `policyBootstrap: 'pending'` and the request is retried in the background.
- */
-export class TenantOnboardRequest {
-  @IsString()
-  tenantId: string;
-
-  @IsString()
-  @Length(1, 200)
-  name: string;
-
-  @IsOptional()
-  @IsString()
-  schema?: string;
-
+/** What a tenant is given (seed 004 routing.yaml): tier, features, limits; set at onboarding, changed by update. */
+export class TenantProfileInput {
   @IsOptional()
   @IsIn(TENANT_TIERS)
   tier?: TenantTier;
@@ -51,6 +34,26 @@ export class TenantOnboardRequest {
   @ValidateNested()
   @Type(() => TenantLimitsInput)
   limits?: TenantLimitsInput;
+}
+
+/**
+ * Onboards a tenant: registry row, Postgres schema `tenant_<id>` (or the explicit `schema`,
+ * which must equal the derived name, since every app derives it from the id) with its
+ * tables by migration, then default policies from mcp-policy-proxy (policy.tenant.bootstrap).
+ * If the policy service does not answer, the tenant is created with
+ * `policyBootstrap: 'pending'` and the request is retried in the background.
+ */
+export class TenantOnboardRequest extends TenantProfileInput {
+  @IsString()
+  tenantId: string;
+
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @IsOptional()
+  @IsString()
+  schema?: string;
 
   @ActorField()
   actor: string;

@@ -1,14 +1,11 @@
-// class-transformer's @Type reads design-time metadata, so the polyfill must be loaded even outside Nest.
-import 'reflect-metadata';
 import { ActorField } from '../../audit-fields.js';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
-import type { TenantRecord, TenantTier } from '../model.js';
-import { FEATURE_PATTERN, TENANT_TIERS, TenantLimitsInput } from '../tenant-onboard/tenant-onboard.js';
+import type { TenantRecord } from '../model.js';
+import { TenantProfileInput } from '../tenant-onboard/tenant-onboard.js';
 
 /** Changes name, tier, features or limits; `expectedVersion` guards against lost updates (409). */
-export class TenantUpdateRequest {
+export class TenantUpdateRequest extends TenantProfileInput {
   @IsString()
   tenantId: string;
 
@@ -20,20 +17,6 @@ export class TenantUpdateRequest {
   @IsString()
   @Length(1, 200)
   name?: string;
-
-  @IsOptional()
-  @IsIn(TENANT_TIERS)
-  tier?: TenantTier;
-
-  @IsOptional()
-  @ArrayMaxSize(100)
-  @Matches(FEATURE_PATTERN, { each: true })
-  features?: string[];
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TenantLimitsInput)
-  limits?: TenantLimitsInput;
 
   @ActorField()
   actor: string;
