@@ -53,6 +53,9 @@ describe('chaos: faults under steady load', () => {
   const results: FaultResult[] = [];
   const live = new Map<AppName, AppProcess>();
   let running = true;
+  let stoppedAt = 0;
+  /** Submissions accepted only on a retry with their Idempotency-Key. */
+  let retriedAccepted = 0;
   let loops: Promise<void>[] = [];
 
   const tuning = {
@@ -96,7 +99,7 @@ describe('chaos: faults under steady load', () => {
   });
 
   after(async () => {
-    running = false;
+    stop();
     await Promise.all(loops);
     const out = resolve(import.meta.dirname, '../../chaos-results.json');
     mkdirSync(resolve(out, '..'), { recursive: true });
@@ -110,6 +113,7 @@ describe('chaos: faults under steady load', () => {
           results,
           acceptedRuns: acceptedRuns.size,
           acceptedJobs: acceptedJobs.size,
+          acceptedOnRetry: retriedAccepted,
         },
         null,
         2,
@@ -122,35 +126,58 @@ describe('chaos: faults under steady load', () => {
   });
 
   const gatewayUrl = () => live.get('mcp-gateway')!.url;
+  const stop = () => {
+    if (running) stoppedAt = Date.now();
+    running = false;
+  };
 
-  /** One client of the steady load: reads, workflow runs and jobs, each answer recorded. */
+  /**
+   * One client of the steady load: reads, workflow runs and jobs, each answer recorded. Like a
+   * careful client, it sends every submission with an Idempotency-Key and, when the answer was not
+   * a 202 (error, refused connection, timeout), sends the same submission again until it is
+   * accepted, also after the load is stopped.
+   */
   async function loop(worker: number): Promise<void> {
     let n = 0;
-    while (running) {
+    let unanswered: { kind: 'run' | 'job'; body: object; key: string } | undefined;
+    const giveUpAt = () => (running ? Infinity : stoppedAt + 60_000);
+    while (running || (unanswered && Date.now() < giveUpAt())) {
       n++;
-      const kind: Sample['kind'] = n % 5 === 0 ? 'job' : n % 2 === 0 ? 'run' : 'read';
+      const kind: Sample['kind'] = unanswered?.kind ?? (n % 5 === 0 ? 'job' : n % 2 === 0 ? 'run' : 'read');
+      const submission =
+        kind === 'read'
+          ? undefined
+          : (unanswered ?? {
+              kind,
+              key: `chaos-${worker}-${n}`,
+              body:
+                kind === 'run'
+                  ? { input: { label: `w${worker}-${n}` } }
+                  : { model: 'llama-3.2-3b', messages: [{ role: 'user', content: `job ${worker}-${n}` }], maxOutputTokens: 8 },
+            });
       const started = Date.now();
       let status = 0;
       let code = '';
       try {
         const url = kind === 'read' ? '/v1/ping' : kind === 'run' ? '/v1/workflows/count-once/runs' : '/v1/jobs';
-        const body =
-          kind === 'read'
-            ? undefined
-            : kind === 'run'
-              ? { input: { label: `w${worker}-${n}` } }
-              : { model: 'llama-3.2-3b', messages: [{ role: 'user', content: `job ${worker}-${n}` }], maxOutputTokens: 8 };
         const res = await fetch(`${gatewayUrl()}${url}`, {
-          method: body ? 'POST' : 'GET',
-          headers: { ...bearer(jwt, TENANT), ...(body ? { 'content-type': 'application/json' } : {}) },
-          ...(body ? { body: JSON.stringify(body) } : {}),
+          method: submission ? 'POST' : 'GET',
+          headers: {
+            ...bearer(jwt, TENANT),
+            ...(submission ? { 'content-type': 'application/json', 'idempotency-key': submission.key } : {}),
+          },
+          ...(submission ? { body: JSON.stringify(submission.body) } : {}),
           signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
         });
         status = res.status;
         const text = await res.text();
         try {
           const json = JSON.parse(text) as { id?: string; error?: { code: string } };
-          if (status === 202 && json.id) (kind === 'run' ? acceptedRuns : acceptedJobs).add(json.id);
+          if (status === 202 && json.id) {
+            const accepted = kind === 'run' ? acceptedRuns : acceptedJobs;
+            if (unanswered) retriedAccepted++;
+            accepted.add(json.id);
+          }
           code = json.error?.code ?? 'ok';
         } catch {
           code = 'non-json';
@@ -158,6 +185,7 @@ describe('chaos: faults under steady load', () => {
       } catch (err) {
         code = (err as Error).name === 'TimeoutError' ? 'client-timeout' : 'connection-error';
       }
+      unanswered = submission && status !== 202 ? submission : undefined;
       samples.push({ at: started, kind, status, code, ms: Date.now() - started });
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -259,29 +287,26 @@ describe('chaos: faults under steady load', () => {
   });
 
   it('lost and duplicated nothing it accepted: every run and job finished, each run counted once', async () => {
-    running = false;
+    stop();
     await Promise.all(loops);
     assert.ok(acceptedRuns.size > 0 && acceptedJobs.size > 0);
-    const terminal = async (path: string) =>
-      eventually(
-        async () => {
-          const res = await fetch(`${gatewayUrl()}${path}`, { headers: bearer(jwt, TENANT) });
-          const body = (await res.json()) as {
-            status: string;
-            error: unknown;
-            steps?: Array<{ output: unknown; attempts: Array<{ status: string }> }>;
-          };
-          return ['succeeded', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
-        },
-        60_000,
-        200,
-      );
+    type Outcome = { status: string; error: unknown; steps?: Array<{ output: unknown; attempts: Array<{ status: string }> }> };
+    // One deadline for all: what is still not terminal then is reported with its last state.
+    const deadline = Date.now() + 60_000;
+    const terminal = async (path: string): Promise<Outcome> => {
+      for (;;) {
+        const res = await fetch(`${gatewayUrl()}${path}`, { headers: bearer(jwt, TENANT) });
+        const body = (await res.json()) as Outcome;
+        if (['succeeded', 'failed', 'cancelled'].includes(body.status) || Date.now() > deadline) return body;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
     const notSucceeded: string[] = [];
     const completionKeys = new Set<string>();
     let doubleSuccess = 0;
     for (const id of acceptedRuns) {
       const run = await terminal(`/v1/runs/${id}`);
-      if (run.status !== 'succeeded') notSucceeded.push(`run ${id} ${run.status} ${JSON.stringify(run.error)}`);
+      if (run.status !== 'succeeded') notSucceeded.push(`run ${id} ${run.status} ${JSON.stringify(run.error ?? run.steps)}`);
       for (const step of run.steps ?? []) {
         if (step.attempts.filter((a) => a.status === 'succeeded').length > 1) doubleSuccess++;
         const key = (step.output as { key?: string } | null)?.key;
@@ -297,12 +322,14 @@ describe('chaos: faults under steady load', () => {
     };
     const unacknowledged = Object.keys(stats.completions).length - completionKeys.size;
     console.log(
-      `chaos: ${acceptedRuns.size} runs and ${acceptedJobs.size} jobs accepted; ${Object.keys(stats.completions).length} tool completions, ${unacknowledged} of them for runs whose 202 the client never got; not succeeded: ${JSON.stringify(notSucceeded)}`,
+      `chaos: ${acceptedRuns.size} runs and ${acceptedJobs.size} jobs accepted (${retriedAccepted} only on a retry with their Idempotency-Key); ${Object.keys(stats.completions).length} tool completions, ${unacknowledged} of them for runs no client holds an id of; not succeeded: ${JSON.stringify(notSucceeded)}`,
     );
     assert.deepEqual(notSucceeded, []);
     assert.equal(doubleSuccess, 0);
     // The counter completes once per idempotency key: each accepted run has its own completion, done once.
     assert.equal(completionKeys.size, acceptedRuns.size);
     for (const key of completionKeys) assert.equal(stats.completions[key], 1, key);
+    // Clients retried every unanswered submission with its key, so no run exists that no client knows of.
+    assert.equal(unacknowledged, 0, 'a run was created that no client got the id of');
   });
 });

@@ -112,9 +112,19 @@ describe('e2e: a tenant from onboarding to suspension, through the gateway', () 
       },
     });
     assert.ok(createdWorkflow.ok, `${createdWorkflow.status} ${await createdWorkflow.clone().text()}`);
-    const started = await post('/v1/workflows/sum-twice/runs', bearer(alice, tenant), { input: { x: 41 } });
+    const retrySafe = bearer(alice, tenant, { 'idempotency-key': 'journey-run-1' });
+    const started = await post('/v1/workflows/sum-twice/runs', retrySafe, { input: { x: 41 } });
     assert.equal(started.status, 202, await started.clone().text());
     const { id } = (await started.json()) as { id: string };
+    // A client that lost the answer sends the same request again: it gets the same run, not a second one.
+    const retried = await post('/v1/workflows/sum-twice/runs', retrySafe, { input: { x: 41 } });
+    assert.equal(retried.status, 202);
+    assert.equal(((await retried.json()) as { id: string }).id, id);
+    const reused = await post('/v1/workflows/sum-twice/runs', retrySafe, { input: { x: 1 } });
+    assert.equal(reused.status, 409);
+    assert.equal(((await reused.json()) as ErrorBody).error.details?.reason, 'idempotency-key-reused');
+    const malformed = await post('/v1/workflows/sum-twice/runs', bearer(alice, tenant, { 'idempotency-key': 'x'.repeat(256) }), {});
+    assert.equal(malformed.status, 400);
     const done = await eventually(
       async () => {
         const r = (await (await get(`/v1/runs/${id}`, bearer(alice, tenant))).json()) as {

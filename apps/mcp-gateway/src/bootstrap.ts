@@ -20,6 +20,7 @@ function configure(env: GatewayEnv) {
         'x-api-key',
         'x-tenant-id',
         'x-request-id',
+        'idempotency-key',
         'mcp-session-id',
         'mcp-protocol-version',
         'last-event-id',

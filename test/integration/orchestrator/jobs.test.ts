@@ -202,4 +202,42 @@ describe('orchestrator inference jobs on OpenAI-compatible backends', () => {
     const usage = await ok<{ items: UsageRow[] }>(nats, 'orchestrator.usage.get', { ...as('globex'), kind: 'inference' });
     assert.deepEqual(usage.items, []);
   });
+
+  it('a submission retried with the same Idempotency-Key returns the first job and runs the backend once', async () => {
+    const before = await stats(cpu);
+    const submit = (content: string) =>
+      nats.request(
+        'orchestrator.job.submit',
+        { ...as('acme'), model: 'small-model', messages: [{ role: 'user', content }], idempotencyKey: 'batch-1:item-1', wait: true },
+        20_000,
+      );
+    const replies = await Promise.all([submit('once'), submit('once'), submit('once')]);
+    const jobs = replies.map((r) => ('data' in r ? (r.data as JobInfo) : assert.fail(JSON.stringify(r.error))));
+    assert.equal(new Set(jobs.map((j) => j.id)).size, 1);
+    const done = await ok<JobInfo>(nats, 'orchestrator.job.get', { ...as('acme'), jobId: jobs[0]!.id });
+    assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
+    assert.equal((await stats(cpu)).requests, before.requests + 1, 'the backend ran it once');
+    const conflict = await submit('something else');
+    assert.ok('error' in conflict && conflict.error.code === 'CONFLICT', JSON.stringify(conflict));
+  });
+
+  it('a job committed but never published (crash between commit and publish) is published by the sweep and runs', async () => {
+    const id = '00000000-0000-4000-8000-000000000042';
+    await platform.database.query(
+      `INSERT INTO tenant_acme.orch_jobs (id, status, model, input, priority, tier, resources, max_output_tokens, created_by, created_at)
+       VALUES ($1, 'queued', 'small-model', '{"messages":[{"role":"user","content":"swept"}]}', 100, 'standard',
+               '{"cpu":1,"memoryMiB":2048,"gpu":0}', 16, 'user@acme', now() - interval '10 seconds')`,
+      [id],
+    );
+    const job = await eventually(
+      async () => {
+        const j = await ok<JobInfo>(nats, 'orchestrator.job.get', { ...as('acme'), jobId: id });
+        return j.status === 'succeeded' || j.status === 'failed' ? j : undefined;
+      },
+      20_000,
+      200,
+    );
+    assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
+    assert.match(job.output!.content, /swept/);
+  });
 });

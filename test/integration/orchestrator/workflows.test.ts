@@ -229,4 +229,33 @@ describe('orchestrator durable workflows (Postgres + JetStream + real MCP upstre
     assert.equal((await fails(nats, 'orchestrator.run.start', { ...as('globex'), workflow: 'fan-out' })).code, 'NOT_FOUND');
     assert.equal((await fails(nats, 'orchestrator.workflow.get', { ...as('globex'), name: 'fan-out' })).code, 'NOT_FOUND');
   });
+
+  it('a start retried with the same Idempotency-Key returns the first run; the key with another input is a conflict', async () => {
+    const start = (input: Record<string, unknown>, tenant = 'acme') =>
+      nats.request('orchestrator.run.start', { ...as(tenant), workflow: 'fan-out', input, idempotencyKey: 'order-7/charge' });
+    // Ten concurrent retries of one submission create one run.
+    const replies = await Promise.all(Array.from({ length: 10 }, () => start({ x: 7 })));
+    const ids = new Set(replies.map((r) => ('data' in r ? (r.data as RunInfo).id : JSON.stringify(r.error))));
+    assert.equal(ids.size, 1, [...ids].join(', '));
+    const [id] = [...ids];
+    const run = await finished(nats, 'acme', id!);
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+    const { rows } = await platform.database.query<{ n: string }>(
+      `SELECT count(*) AS n FROM tenant_acme.orch_runs WHERE idempotency_key = 'order-7/charge'`,
+    );
+    assert.equal(rows[0]!.n, '1');
+    // A retry after it finished still answers with that run.
+    const again = await start({ x: 7 });
+    assert.ok('data' in again && (again.data as RunInfo).id === id && (again.data as RunInfo).status === 'succeeded');
+
+    const conflict = await start({ x: 8 });
+    assert.ok('error' in conflict);
+    assert.equal(conflict.error.code, 'CONFLICT');
+    assert.equal(conflict.error.details?.reason, 'idempotency-key-reused');
+    // Keys are the tenant's own: the same key in another tenant is another submission.
+    const other = await start({ x: 7 }, 'globex');
+    assert.ok('error' in other && other.error.code === 'NOT_FOUND', 'globex has no fan-out workflow');
+    const malformed = await fails(nats, 'orchestrator.run.start', { ...as('acme'), workflow: 'fan-out', idempotencyKey: 'has space' });
+    assert.equal(malformed.code, 'VALIDATION_FAILED');
+  });
 });

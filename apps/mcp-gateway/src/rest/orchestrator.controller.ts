@@ -17,7 +17,7 @@ import { Governed } from '../pipeline/governed.js';
 import { Downstream } from '../forwarding/downstream.service.js';
 import { INFERENCE_JOB_PROPERTIES } from '../edge/inference-job.schema.js';
 import { JsonSchemaPipe } from '../edge/json-schema.pipe.js';
-import { callerScope, TenantRouteErrors } from './tenant-route.js';
+import { callerScope, idempotencyKeyOf, IdempotentSubmission, TenantRouteErrors } from './tenant-route.js';
 
 const JOB_SCHEMA = {
   type: 'object',
@@ -67,8 +67,9 @@ export class OrchestratorController {
   @ApiOperation({ summary: 'Submit an inference job (needs the ml_inference feature)' })
   @ApiBody({ schema: JOB_SCHEMA as object })
   @ApiResponse({ status: 202, description: 'The job, queued (or finished when wait is true)' })
+  @IdempotentSubmission()
   submitJob(@Req() req: FastifyRequest, @Body(new JsonSchemaPipe(JOB_SCHEMA)) body: Record<string, unknown>): Promise<JobInfo> {
-    const request = { ...callerScope(req), ...body } as JobSubmitRequest;
+    const request = { ...callerScope(req), ...idempotencyKeyOf(req), ...body } as JobSubmitRequest;
     return this.downstream.call('mcp-orchestrator-api', JobSubmit, request, (request.wait ? (request.waitTimeoutMs ?? 60_000) : 0) + 5_000);
   }
 
@@ -91,12 +92,13 @@ export class OrchestratorController {
   @Governed({ resource: 'workflow', action: 'POST', resourceIdParam: 'workflow' })
   @ApiOperation({ summary: 'Start a run of a workflow' })
   @ApiBody({ schema: RUN_SCHEMA as object })
+  @IdempotentSubmission()
   startRun(
     @Req() req: FastifyRequest,
     @Param('workflow') workflow: string,
     @Body(new JsonSchemaPipe(RUN_SCHEMA)) body: { version?: number; input?: Record<string, unknown> },
   ): Promise<RunInfo> {
-    return this.downstream.call('mcp-orchestrator-api', RunStart, { ...callerScope(req), workflow, ...body });
+    return this.downstream.call('mcp-orchestrator-api', RunStart, { ...callerScope(req), ...idempotencyKeyOf(req), workflow, ...body });
   }
 
   @Get('runs/:runId')

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { DomainError, ErrorCode, IDEMPOTENCY_KEY } from '#contracts';
 
 /** Who acts for which tenant, as every tenant-scoped downstream request names it. */
 export function callerScope(req: FastifyRequest): { tenantId: string; principalId: string; roles: string[] } {
@@ -38,5 +39,33 @@ export function TenantRouteErrors() {
       schema: ERROR_BODY,
     }),
     ApiResponse({ status: 504, description: 'UPSTREAM_TIMEOUT', schema: ERROR_BODY }),
+  );
+}
+
+/**
+ * The `Idempotency-Key` header of a submission, checked here so a malformed key is a 400 at the
+ * edge; absent, the submission is not idempotent.
+ */
+export function idempotencyKeyOf(req: FastifyRequest): { idempotencyKey?: string } {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return {};
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Idempotency-Key must be 1-255 visible ASCII characters', {
+      header: 'Idempotency-Key',
+    });
+  }
+  return { idempotencyKey: key };
+}
+
+/** OpenAPI for a submission route that takes an Idempotency-Key. */
+export function IdempotentSubmission() {
+  return applyDecorators(
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        'Retry-safe submission: a retry with the same key returns what the first request created; the same key with a different body is 409 CONFLICT (details.reason "idempotency-key-reused").',
+    }),
+    ApiResponse({ status: 409, description: 'CONFLICT: the Idempotency-Key was used for a different request', schema: ERROR_BODY }),
   );
 }

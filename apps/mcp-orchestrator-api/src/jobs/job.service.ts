@@ -3,10 +3,11 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { JsMsg } from 'nats';
 import { DomainError, ErrorCode, JobChanged, type JobInfo, type JobSubmitRequest } from '#contracts';
 import { APP_ENV } from '#env';
-import { EventBus, NatsClient } from '#messaging';
+import { dependencyUnavailable, EventBus, NatsClient } from '#messaging';
 import { isTenantId, type TenantId } from '#tenancy';
 import { cancelledError, isCancelled } from '../cancellation.js';
 import type { OrchestratorApiEnv } from '../env.js';
+import { earlierSubmission, idempotentSubmission } from '../persistence/idempotency.js';
 import { OrchestratorDb, type Sql } from '../persistence/orchestrator-db.js';
 import { CallCancellation } from '../registry/call-cancellation.js';
 import { NatsRelay } from '../relay/nats-relay.js';
@@ -32,6 +33,8 @@ interface JobRow {
   error: JobInfo['error'];
   prompt_tokens: number | null;
   completion_tokens: number | null;
+  run_id: string | null;
+  request_hash: string | null;
   created_by: string;
   created_at: Date;
   started_at: Date | null;
@@ -94,35 +97,51 @@ export class JobService implements OnModuleInit {
   }
 
   async submit(tenantId: TenantId, principal: string, req: JobSubmitRequest): Promise<JobInfo> {
+    // What the job is; waiting and where deltas go are about this call, and a retry may change them.
+    const { model, messages, maxOutputTokens, priority, tier, resources, spotTolerant, stream } = req;
+    const submission = idempotentSubmission(req.idempotencyKey, {
+      model,
+      messages,
+      maxOutputTokens,
+      priority,
+      tier,
+      resources,
+      spotTolerant,
+      stream,
+    });
     const id = randomUUID();
-    const row = await this.db.tenant(
-      tenantId,
-      async (sql) =>
-        (
-          await sql.query<JobRow>(
-            `INSERT INTO orch_jobs (id, status, model, input, priority, tier, resources, max_output_tokens, stream, created_by)
-       VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-            [
-              id,
-              req.model,
-              JSON.stringify({
-                messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
-                ...(req.relaySubject ? { relaySubject: req.relaySubject } : {}),
-              }),
-              req.priority ?? 100,
-              req.tier ?? 'standard',
-              JSON.stringify(req.resources ?? DEFAULT_RESOURCES),
-              req.maxOutputTokens ?? 256,
-              req.stream ?? false,
-              principal,
-            ],
-          )
-        )[0]!,
-    );
-    await this.queue.publish({ kind: 'job', tenantId, jobId: id, attempt: 1 });
-    this.jobEvent(tenantId, id, 'queued');
+    const { row, created } = await this.db.tenant(tenantId, async (sql) => {
+      const earlier = submission && (await earlierSubmission<JobRow>(sql, 'orch_jobs', submission));
+      if (earlier) return { row: earlier, created: false };
+      const [inserted] = await sql.query<JobRow>(
+        `INSERT INTO orch_jobs (id, status, model, input, priority, tier, resources, max_output_tokens, stream, created_by, idempotency_key, request_hash)
+         VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+        [
+          id,
+          req.model,
+          JSON.stringify({
+            messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+            ...(req.relaySubject ? { relaySubject: req.relaySubject } : {}),
+          }),
+          req.priority ?? 100,
+          req.tier ?? 'standard',
+          JSON.stringify(req.resources ?? DEFAULT_RESOURCES),
+          req.maxOutputTokens ?? 256,
+          req.stream ?? false,
+          principal,
+          submission?.key ?? null,
+          submission?.requestHash ?? null,
+        ],
+      );
+      return { row: inserted!, created: true };
+    });
+    if (created) {
+      // The job is committed: if the queue is unreachable now, the sweep publishes it later.
+      await this.dispatch(tenantId, id);
+      this.jobEvent(tenantId, id, 'queued');
+    }
     if (!req.wait) return jobInfo(row);
-    return this.waitFor(tenantId, id, req.waitTimeoutMs ?? this.env.INFERENCE_TIMEOUT_MS);
+    return this.waitFor(tenantId, row.id, req.waitTimeoutMs ?? this.env.INFERENCE_TIMEOUT_MS);
   }
 
   async get(tenantId: TenantId, jobId: string): Promise<JobInfo> {
@@ -167,17 +186,22 @@ export class JobService implements OnModuleInit {
       return;
     }
     const tenantId = m.tenantId;
-    const row = await this.db.tenant(
-      tenantId,
-      async (sql) =>
-        (
-          await sql.query<JobRow>(
-            `UPDATE orch_jobs SET status = 'running', started_at = COALESCE(started_at, now()) WHERE id = $1 AND status IN ('queued', 'placed', 'running') RETURNING *`,
-            [m.jobId],
-          )
-        )[0],
-    );
-    if (!row) {
+    const row = await this.db.tenant(tenantId, async (sql) => {
+      const [claimed] = await sql.query<JobRow & { deliveries: number }>(
+        `UPDATE orch_jobs SET status = 'running', started_at = COALESCE(started_at, now()), deliveries = deliveries + 1, dispatched_at = COALESCE(dispatched_at, now())
+         WHERE id = $1 AND status IN ('queued', 'placed', 'running') RETURNING *`,
+        [m.jobId],
+      );
+      if (!claimed || claimed.deliveries <= this.env.STEP_MAX_DELIVER) return claimed;
+      const error = { code: ErrorCode.INTERNAL, message: `job delivered ${claimed.deliveries - 1} times without completing` };
+      await sql.query(`UPDATE orch_jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [
+        m.jobId,
+        JSON.stringify(error),
+      ]);
+      return 'given-up' as const;
+    });
+    if (row === 'given-up') this.jobEvent(tenantId, m.jobId, 'failed');
+    if (!row || row === 'given-up') {
       raw.ack();
       return;
     }
@@ -186,11 +210,39 @@ export class JobService implements OnModuleInit {
       const relay = row.input.relaySubject ? new NatsRelay(this.nats, row.input.relaySubject, row.id, 5_000) : undefined;
       await this.cancellation.track(`job:${tenantId}:${row.id}`, (signal) => this.execute(tenantId, row, signal, relay));
     } catch (err) {
+      // The outcome could not be recorded: the message is redelivered and the job runs again.
+      if (dependencyUnavailable(err)) throw err;
       if (!isCancelled(err)) this.log.warn({ msg: 'job failed', jobId: row.id, err: (err as Error).message });
     } finally {
       clearInterval(heartbeat);
     }
     raw.ack();
+  }
+
+  /** Publishes queued jobs whose dispatch was never confirmed (publish failed, or a crash right after commit). */
+  async redispatchStale(tenantId: TenantId, graceMs: number): Promise<void> {
+    const stale = await this.db.tenant(tenantId, (sql) =>
+      sql.query<{ id: string }>(
+        `SELECT id FROM orch_jobs WHERE status = 'queued' AND dispatched_at IS NULL
+         AND created_at <= now() - make_interval(secs => $1::double precision / 1000) ORDER BY created_at LIMIT 500`,
+        [graceMs],
+      ),
+    );
+    for (const { id } of stale) await this.dispatch(tenantId, id);
+  }
+
+  /** True when the job's message is on the queue; otherwise the sweep publishes it later. */
+  private async dispatch(tenantId: TenantId, jobId: string): Promise<boolean> {
+    try {
+      await this.queue.publish({ kind: 'job', tenantId, jobId, attempt: 1 });
+      await this.db.tenant(tenantId, (sql) =>
+        sql.query(`UPDATE orch_jobs SET dispatched_at = now() WHERE id = $1 AND dispatched_at IS NULL`, [jobId]),
+      );
+      return true;
+    } catch (err) {
+      this.log.warn({ msg: 'job dispatch failed; sweep will retry', jobId, err: (err as Error).message });
+      return false;
+    }
   }
 
   /** An inference step of a workflow: the step is the durable unit, so the job runs inline. */
@@ -307,6 +359,8 @@ export class JobService implements OnModuleInit {
       }
     } catch (err) {
       const error = isCancelled(err) || signal.aborted ? cancelledError('job', { jobId: row.id }) : err;
+      // A queued job whose database went away is run again on redelivery instead of failing.
+      if (!row.run_id && dependencyUnavailable(error)) throw error;
       if (!isCancelled(error)) {
         const body = error instanceof DomainError ? error.toBody() : { code: ErrorCode.INTERNAL, message: 'inference failed' };
         await this.db.tenant(tenantId, async (sql) => {

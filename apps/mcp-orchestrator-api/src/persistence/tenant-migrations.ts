@@ -143,4 +143,25 @@ CREATE TABLE IF NOT EXISTS orch_usage_daily (
 );
 `,
   },
+  {
+    // Delivery counts live in the database so that only deliveries that reached it count towards
+    // STEP_MAX_DELIVER (a database outage no longer uses up a message's redeliveries); jobs get the
+    // same undispatched sweep as steps; runs and jobs can be submitted with an Idempotency-Key.
+    version: 4,
+    name: 'durable-dispatch-and-idempotency',
+    scopes: ['tenant'],
+    sql: `
+ALTER TABLE orch_step_attempts ADD COLUMN IF NOT EXISTS deliveries integer NOT NULL DEFAULT 0;
+ALTER TABLE orch_jobs ADD COLUMN IF NOT EXISTS deliveries integer NOT NULL DEFAULT 0;
+ALTER TABLE orch_jobs ADD COLUMN IF NOT EXISTS dispatched_at timestamptz;
+UPDATE orch_jobs SET dispatched_at = created_at WHERE dispatched_at IS NULL;
+CREATE INDEX IF NOT EXISTS orch_jobs_undispatched ON orch_jobs (created_at) WHERE status = 'queued' AND dispatched_at IS NULL;
+ALTER TABLE orch_runs ADD COLUMN IF NOT EXISTS idempotency_key text;
+ALTER TABLE orch_runs ADD COLUMN IF NOT EXISTS request_hash text;
+CREATE UNIQUE INDEX IF NOT EXISTS orch_runs_idempotency_key ON orch_runs (idempotency_key) WHERE idempotency_key IS NOT NULL;
+ALTER TABLE orch_jobs ADD COLUMN IF NOT EXISTS idempotency_key text;
+ALTER TABLE orch_jobs ADD COLUMN IF NOT EXISTS request_hash text;
+CREATE UNIQUE INDEX IF NOT EXISTS orch_jobs_idempotency_key ON orch_jobs (idempotency_key) WHERE idempotency_key IS NOT NULL;
+`,
+  },
 ];

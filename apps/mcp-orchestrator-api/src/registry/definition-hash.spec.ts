@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalJson, definitionHash } from './definition-hash.js';
+import { canonicalJson } from '../canonical-json.js';
+import { definitionHash } from './definition-hash.js';
 
 test('canonical JSON ignores key order and undefined members', () => {
   assert.equal(canonicalJson({ b: 1, a: [{ y: 2, x: undefined, w: null }] }), '{"a":[{"w":null,"y":2}],"b":1}');

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json.js';
 
 // The parts of an MCP tool definition that change what a caller (or a model) is told the tool does.
 // Anything else (e.g. _meta, icons) may vary between listings without being a new definition.
@@ -9,16 +10,6 @@ export interface ToolDefinition {
   inputSchema: unknown;
   outputSchema?: unknown;
   annotations?: unknown;
-}
-
-// Key order must not matter: upstreams serialize schemas however their library likes.
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 export function pinnedDefinition(tool: ToolDefinition): ToolDefinition {

@@ -8,6 +8,7 @@ import { isTenantId, type TenantId } from '#tenancy';
 import { cancelledError, isCancelled } from '../cancellation.js';
 import type { OrchestratorApiEnv } from '../env.js';
 import { JobService } from '../jobs/job.service.js';
+import { earlierSubmission, idempotentSubmission, type IdempotentSubmission } from '../persistence/idempotency.js';
 import { OrchestratorDb } from '../persistence/orchestrator-db.js';
 import { CallCancellation } from '../registry/call-cancellation.js';
 import { RegistryService } from '../registry/registry.service.js';
@@ -34,6 +35,9 @@ interface Effects {
   events: (() => void)[];
   compensations: { tenantId: TenantId; runId: string }[];
 }
+/** How long a committed step or job may wait for its first publish before the sweep publishes it. */
+const DISPATCH_GRACE_MS = 2_000;
+
 const noEffects = (): Effects => ({ dispatch: [], retries: [], events: [], compensations: [] });
 
 function errorJson(err: unknown): ErrorJson {
@@ -114,15 +118,18 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async startRun(
     tenantId: TenantId,
-    req: { workflow: string; version?: number; input?: Record<string, unknown>; by: string },
+    req: { workflow: string; version?: number; input?: Record<string, unknown>; by: string; idempotencyKey?: string },
   ): Promise<RunInfo> {
     const effects = noEffects();
+    const submission = idempotentSubmission(req.idempotencyKey, { workflow: req.workflow, version: req.version, input: req.input ?? {} });
     const run = await this.db.tenant(tenantId, async (sql) => {
+      const earlier = submission && (await earlierSubmission<RunRow>(sql, 'orch_runs', submission));
+      if (earlier) return earlier;
       const repo = new WorkflowRepository(sql);
       const wf = await repo.workflow(req.workflow, req.version);
       if (!wf)
         throw new DomainError(ErrorCode.NOT_FOUND, `No workflow "${req.workflow}"`, { workflow: req.workflow, version: req.version });
-      return this.createRun(repo, tenantId, wf.name, wf.version, wf.definition, req.input ?? {}, req.by, effects);
+      return this.createRun(repo, tenantId, wf.name, wf.version, wf.definition, req.input ?? {}, req.by, effects, undefined, submission);
     });
     await this.apply(effects);
     return runInfo(run);
@@ -166,6 +173,7 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     by: string,
     effects: Effects,
     parent?: { runId: string; stepId: string; depth: number },
+    submission?: IdempotentSubmission,
   ): Promise<RunRow> {
     const run = await repo.insertRun(
       {
@@ -177,6 +185,7 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
         parentRunId: parent?.runId,
         parentStepId: parent?.stepId,
         depth: parent ? parent.depth + 1 : 0,
+        submission,
       },
       def.steps.map((s) => s.id),
     );
@@ -331,8 +340,9 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
         await this.settle(repo, tenantId, run.id, step.step_id, m.attempt, { ok: false, error, retryable: false }, effects);
         return { kind: 'done' } as const;
       };
-      if (raw.info.deliveryCount >= this.env.STEP_MAX_DELIVER) {
-        return fail({ code: ErrorCode.INTERNAL, message: `step delivered ${raw.info.deliveryCount} times without completing` });
+      const deliveries = await repo.countDelivery(run.id, step.step_id, m.attempt);
+      if (deliveries > this.env.STEP_MAX_DELIVER) {
+        return fail({ code: ErrorCode.INTERNAL, message: `step delivered ${deliveries - 1} times without completing` });
       }
       let input: unknown;
       try {
@@ -476,8 +486,9 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     this.sweeping = true;
     try {
       for (const tenantId of await this.db.knownTenants()) {
-        const stale = await this.db.tenant(tenantId, (sql) => new WorkflowRepository(sql).undispatched(2_000, 500));
+        const stale = await this.db.tenant(tenantId, (sql) => new WorkflowRepository(sql).undispatched(DISPATCH_GRACE_MS, 500));
         for (const s of stale) await this.dispatch({ tenantId, runId: s.run_id, stepId: s.step_id, attempt: s.attempt });
+        await this.jobs.redispatchStale(tenantId, DISPATCH_GRACE_MS);
       }
     } catch (err) {
       this.log.warn({ msg: 'dispatch sweep failed', err: (err as Error).message });

@@ -10,7 +10,7 @@ import {
   type JsMsg,
 } from 'nats';
 import { APP_ENV } from '#env';
-import { decodeJson, encodeJson, NatsClient } from '#messaging';
+import { decodeJson, dependencyUnavailable, encodeJson, NatsClient } from '#messaging';
 import type { OrchestratorApiEnv } from '../env.js';
 
 export interface StepMessage {
@@ -31,17 +31,28 @@ export type WorkMessage = StepMessage | JobMessage;
 const STEP_SUBJECT = 'orchestrator.work';
 const DURABLE = 'orchestrator-steps';
 
+/** Redelivery delay after a failed handler: 1 s, doubling per delivery, at most 30 s. */
+export function redeliveryDelayMs(deliveryCount: number): number {
+  return Math.min(30_000, 1000 * 2 ** Math.min(15, Math.max(0, deliveryCount - 1)));
+}
+
 /**
- * The JetStream work queue of workflow steps and inference jobs: one message per step attempt (or job), explicit ack, bounded
- * redelivery (STEP_MAX_DELIVER), redelivered after STEP_ACK_WAIT_MS unless the handler reports
- * progress. Publishing uses the attempt key as Nats-Msg-Id so a re-publish (sweep after a crash)
- * within the duplicate window is dropped by the server.
+ * The JetStream work queue of workflow steps and inference jobs: one message per step attempt (or
+ * job), explicit ack, redelivered after STEP_ACK_WAIT_MS unless the handler reports progress.
+ * Publishing uses the attempt key as Nats-Msg-Id so a re-publish (sweep after a crash) within the
+ * duplicate window is dropped by the server.
+ *
+ * JetStream itself never gives up on a message: a handler that failed because a dependency was
+ * down is retried with backoff for as long as the outage lasts. The bound on deliveries
+ * (STEP_MAX_DELIVER) is kept by the handlers in the database, where only deliveries that reached it
+ * count; a handler failing for any other reason is given up after STEP_MAX_DELIVER deliveries.
  */
 @Injectable()
 export class StepQueue implements OnApplicationShutdown {
   private readonly log = new Logger('step-queue');
   private js?: JetStreamClient;
   private messages?: ConsumerMessages;
+  private stopping = false;
   readonly streamName: string;
 
   constructor(
@@ -71,7 +82,7 @@ export class StepQueue implements OnApplicationShutdown {
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(this.env.STEP_ACK_WAIT_MS),
-      max_deliver: this.env.STEP_MAX_DELIVER,
+      max_deliver: -1,
       max_ack_pending: 10_000,
     };
     try {
@@ -89,31 +100,51 @@ export class StepQueue implements OnApplicationShutdown {
     });
   }
 
-  /** Hands messages to `handle`, at most `concurrency` at a time; `handle` acks/naks itself. */
+  /** Hands messages to `handle`, at most `concurrency` at a time; `handle` acks itself when it succeeds. */
   async consume(concurrency: number, handle: (m: WorkMessage, raw: JsMsg) => Promise<void>): Promise<void> {
     const consumer = await this.js!.consumers.get(this.streamName, DURABLE);
-    this.messages = await consumer.consume({ max_messages: concurrency });
     let running = 0;
     const waiters: (() => void)[] = [];
+    const run = (msg: JsMsg) =>
+      handle(decodeJson(msg.data) as WorkMessage, msg)
+        .catch((err: unknown) => this.failed(msg, err))
+        .finally(() => {
+          running--;
+          waiters.shift()?.();
+        });
+    // The loop outlives connection losses; should the iterator still end (consumer gone), it is
+    // opened again instead of leaving the replica without work.
     void (async () => {
-      for await (const msg of this.messages!) {
-        if (running >= concurrency) await new Promise<void>((r) => waiters.push(r));
-        running++;
-        const body = decodeJson(msg.data) as WorkMessage;
-        void handle(body, msg)
-          .catch((err: unknown) => {
-            this.log.error({ msg: 'step handler failed; message will be redelivered', err: (err as Error).message, subject: msg.subject });
-            msg.nak(1000);
-          })
-          .finally(() => {
-            running--;
-            waiters.shift()?.();
-          });
+      while (!this.stopping) {
+        try {
+          this.messages = await consumer.consume({ max_messages: concurrency });
+          for await (const msg of this.messages) {
+            if (running >= concurrency) await new Promise<void>((r) => waiters.push(r));
+            running++;
+            void run(msg);
+          }
+        } catch (err) {
+          this.log.warn({ msg: 'work queue consumer failed; reopening', err: (err as Error).message });
+        }
+        if (!this.stopping) await new Promise((r) => setTimeout(r, 1000));
       }
     })();
   }
 
+  private failed(msg: JsMsg, err: unknown): void {
+    const deliveries = msg.info.deliveryCount;
+    if (dependencyUnavailable(err) || deliveries < this.env.STEP_MAX_DELIVER) {
+      const delayMs = redeliveryDelayMs(deliveries);
+      this.log.warn({ msg: 'work handler failed; redelivering', subject: msg.subject, deliveries, delayMs, err: (err as Error).message });
+      msg.nak(delayMs);
+      return;
+    }
+    this.log.error({ msg: 'work handler keeps failing; message dropped', subject: msg.subject, deliveries, err: (err as Error).message });
+    msg.term();
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     await this.messages?.close().catch(() => undefined);
   }
 }

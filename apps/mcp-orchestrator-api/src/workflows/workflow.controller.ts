@@ -65,7 +65,13 @@ export class WorkflowController {
   @MessagePattern(RunStart.subject)
   start(req: RunStartRequest) {
     const actor = actorOf(req);
-    return this.engine.startRun(actor.tenantId, { workflow: req.workflow, version: req.version, input: req.input, by: actor.principalId });
+    return this.engine.startRun(actor.tenantId, {
+      workflow: req.workflow,
+      version: req.version,
+      input: req.input,
+      by: actor.principalId,
+      idempotencyKey: req.idempotencyKey,
+    });
   }
 
   @MessagePattern(RunGet.subject)

@@ -1,4 +1,5 @@
 import type { RunInfo, StepAttemptInfo, StepInfo, WorkflowInfo, WorkflowSummary } from '#contracts';
+import type { IdempotentSubmission } from '../persistence/idempotency.js';
 import type { Sql } from '../persistence/orchestrator-db.js';
 import type { StepStatus, WorkflowDefinition } from './definition.js';
 
@@ -22,6 +23,7 @@ export interface RunRow {
   created_by: string;
   created_at: Date;
   finished_at: Date | null;
+  request_hash: string | null;
 }
 export interface StepRow {
   run_id: string;
@@ -141,13 +143,25 @@ export class WorkflowRepository {
       parentRunId?: string;
       parentStepId?: string;
       depth: number;
+      submission?: IdempotentSubmission;
     },
     stepIds: string[],
   ): Promise<RunRow> {
     const [run] = await this.sql.query<RunRow>(
-      `INSERT INTO orch_runs (id, workflow_name, workflow_version, status, input, parent_run_id, parent_step_id, depth, created_by)
-       VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, $8) RETURNING *`,
-      [r.id, r.workflow, r.version, JSON.stringify(r.input ?? {}), r.parentRunId ?? null, r.parentStepId ?? null, r.depth, r.by],
+      `INSERT INTO orch_runs (id, workflow_name, workflow_version, status, input, parent_run_id, parent_step_id, depth, created_by, idempotency_key, request_hash)
+       VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+      [
+        r.id,
+        r.workflow,
+        r.version,
+        JSON.stringify(r.input ?? {}),
+        r.parentRunId ?? null,
+        r.parentStepId ?? null,
+        r.depth,
+        r.by,
+        r.submission?.key ?? null,
+        r.submission?.requestHash ?? null,
+      ],
     );
     await this.sql.query(`INSERT INTO orch_steps (run_id, step_id, status) SELECT $1, unnest($2::text[]), 'pending'`, [r.id, stepIds]);
     return run!;
@@ -214,6 +228,16 @@ export class WorkflowRepository {
       `UPDATE orch_steps SET dispatched_at = now() WHERE run_id = $1 AND step_id = $2 AND attempt = $3 AND status = 'queued'`,
       [runId, stepId, attempt],
     );
+  }
+
+  /** Counts a delivery of a step attempt's message that reached the database; returns the count so far. */
+  async countDelivery(runId: string, stepId: string, attempt: number): Promise<number> {
+    const [row] = await this.sql.query<{ deliveries: number }>(
+      `INSERT INTO orch_step_attempts (run_id, step_id, attempt, status, deliveries) VALUES ($1, $2, $3, 'running', 1)
+       ON CONFLICT (run_id, step_id, attempt) DO UPDATE SET deliveries = orch_step_attempts.deliveries + 1 RETURNING deliveries`,
+      [runId, stepId, attempt],
+    );
+    return row!.deliveries;
   }
 
   async startAttempt(runId: string, stepId: string, attempt: number, input: unknown): Promise<void> {

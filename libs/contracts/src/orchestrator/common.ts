@@ -29,6 +29,21 @@ export class TenantScopedRequest {
   roles?: string[];
 }
 
+/** An `Idempotency-Key` (IETF httpapi draft): 1-255 visible ASCII characters, chosen by the client. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * A submission retried with the same key returns what the first one created instead of creating
+ * a second run or job; the same key with a different request is a CONFLICT.
+ */
+export function IdempotencyKeyField(): PropertyDecorator {
+  return (target, key) => {
+    IsOptional()(target, key);
+    IsString()(target, key);
+    Matches(IDEMPOTENCY_KEY)(target, key);
+  };
+}
+
 export const REGISTRY_SCOPES = ['global', 'tenant'] as const;
 export type RegistryScope = (typeof REGISTRY_SCOPES)[number];
 

@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
-import { TenantScopedRequest } from '../common.js';
+import { IdempotencyKeyField, TenantScopedRequest } from '../common.js';
 import { RELAY_SUBJECT_PATTERN } from '../relay.js';
 import type { JobInfo } from '../types.js';
 
@@ -107,6 +107,9 @@ export class JobSubmitRequest extends TenantScopedRequest {
   @IsString()
   @Matches(RELAY_SUBJECT_PATTERN)
   relaySubject?: string;
+
+  @IdempotencyKeyField()
+  idempotencyKey?: string;
 }
 
 export const JobSubmit = defineRpc<JobSubmitRequest, JobInfo>('orchestrator.job.submit', JobSubmitRequest);

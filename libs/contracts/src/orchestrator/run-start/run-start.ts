@@ -1,6 +1,6 @@
 import { IsInt, IsObject, IsOptional, IsString, Matches, Min } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
-import { ORCH_NAME, TenantScopedRequest } from '../common.js';
+import { IdempotencyKeyField, ORCH_NAME, TenantScopedRequest } from '../common.js';
 import type { RunInfo } from '../types.js';
 
 /** Starts a durable run (returns at once with status "running"); follow it with run.get or events. */
@@ -17,6 +17,9 @@ export class RunStartRequest extends TenantScopedRequest {
   @IsOptional()
   @IsObject()
   input?: Record<string, unknown>;
+
+  @IdempotencyKeyField()
+  idempotencyKey?: string;
 }
 
 export const RunStart = defineRpc<RunStartRequest, RunInfo>('orchestrator.run.start', RunStartRequest);
