@@ -1,4 +1,4 @@
-import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection } from 'nats';
+import { connect, Events, headers as natsHeaders, type MsgHdrs, type NatsConnection } from 'nats';
 
 export interface NatsClientOptions {
   url: string;
@@ -13,10 +13,26 @@ export interface NatsClientOptions {
  * so a test run can isolate itself on a shared server by prefix.
  */
 export class NatsClient {
+  private linkUp = true;
+
   private constructor(
     readonly connection: NatsConnection,
     readonly subjectPrefix: string,
-  ) {}
+  ) {
+    void this.followStatus();
+  }
+
+  /** False from a lost connection until the reconnect: callers can fail fast instead of waiting out a timeout. */
+  get connected(): boolean {
+    return this.linkUp && !this.connection.isClosed();
+  }
+
+  private async followStatus(): Promise<void> {
+    for await (const s of this.connection.status()) {
+      if (s.type === Events.Disconnect) this.linkUp = false;
+      else if (s.type === Events.Reconnect) this.linkUp = true;
+    }
+  }
 
   static async connect(options: NatsClientOptions): Promise<NatsClient> {
     const connection = await connect({

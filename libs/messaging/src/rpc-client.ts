@@ -15,8 +15,8 @@ export interface RpcCallOptions {
 /**
  * Calls another app over NATS request/reply. Uses the connection's shared reply inbox (one
  * subscription for all requests), carries the trace context, and turns every failure into a
- * DomainError the caller can map: a typed error reply keeps its code, no responder means the
- * service is unavailable, silence means a timeout.
+ * DomainError the caller can map: a typed error reply keeps its code, no responder (or no
+ * connection to NATS at all) means the service is unavailable, silence means a timeout.
  */
 @Injectable()
 export class RpcClient {
@@ -27,6 +27,12 @@ export class RpcClient {
 
   async request<Req extends object, Res>(contract: RpcContract<Req, Res>, payload: Req, options: RpcCallOptions = {}): Promise<Res> {
     return inProducerSpan(contract.subject, async (ctx) => {
+      if (!this.nats.connected) {
+        throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `Messaging is reconnecting; ${contract.subject} cannot be reached`, {
+          subject: contract.subject,
+          retryAfterSeconds: 1,
+        });
+      }
       const headers = this.nats.headers();
       injectTraceContext(headers, ctx);
       injectTenant(headers);

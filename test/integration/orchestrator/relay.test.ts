@@ -50,6 +50,34 @@ describe('orchestrator relays upstream progress and server-to-client requests ov
     seen.stop();
   });
 
+  it('without relaySession progress is still relayed, from a pooled session that cannot take server requests', async () => {
+    const relaySubject = 'orchestrator.relay.pooled001';
+    const seen = nats.collect(relaySubject);
+    const reply = await ok<ToolCallReply>(nats, 'orchestrator.tool.call', {
+      ...as('acme'),
+      server: 'everything',
+      tool: 'trigger-long-running-operation',
+      arguments: { duration: 1, steps: 2 },
+      callId: 'call-p',
+      relaySubject,
+      relaySession: false,
+    });
+    assert.ok(!reply.result.isError);
+    const progress = (seen.messages as RelayNotification[]).filter((m) => m.type === 'progress' && m.callId === 'call-p');
+    assert.equal(progress.length, 2);
+    seen.stop();
+    const refused = await ok<ToolCallReply>(nats, 'orchestrator.tool.call', {
+      ...as('acme'),
+      server: 'everything',
+      tool: 'trigger-sampling-request',
+      arguments: { prompt: 'hi', maxTokens: 5 },
+      relaySubject,
+      relaySession: false,
+    });
+    assert.equal(refused.result.isError, true);
+    assert.match(JSON.stringify(refused.result.content), /without a relay/);
+  });
+
   it('a sampling request from the upstream is answered by the caller through the relay', async () => {
     const relaySubject = 'orchestrator.relay.sampling001';
     const requests: RelayRequest[] = [];

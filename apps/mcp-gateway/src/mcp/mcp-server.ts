@@ -320,21 +320,33 @@ export class McpServerService implements OnModuleInit {
     extra: Extra,
   ): Promise<CallToolResult> {
     const callId = randomBytes(12).toString('base64url');
-    const relaySubject = `orchestrator.relay.${callId}`;
-    const sub = this.nats.connection.subscribe(this.nats.subject(relaySubject));
-    void this.pumpRelay(sub, ctx, progressToken, extra);
+    // Logs, elicitation and sampling are relayed to clients that can take them (they cost the call an
+    // upstream session of its own); progress only when the client asked for it; else no relay at all.
+    const caps = ctx.session?.clientCapabilities ?? {};
+    const relaySession = 'elicitation' in caps || 'sampling' in caps || ctx.session?.logLevel !== undefined;
+    const relaySubject = relaySession || progressToken !== undefined ? `orchestrator.relay.${callId}` : undefined;
+    const sub = relaySubject ? this.nats.connection.subscribe(this.nats.subject(relaySubject)) : undefined;
+    if (sub) void this.pumpRelay(sub, ctx, progressToken, extra);
     const onAbort = () => void this.orchestrator(ToolCancel, { ...this.scope(ctx), callId }).catch(() => undefined);
     extra.signal.addEventListener('abort', onAbort, { once: true });
     try {
       const reply = await this.orchestrator(
         ToolCall,
-        { ...this.scope(ctx), server, tool, arguments: args, callId, relaySubject, timeoutMs: this.env.MCP_TOOL_TIMEOUT_MS },
+        {
+          ...this.scope(ctx),
+          server,
+          tool,
+          arguments: args,
+          callId,
+          ...(relaySubject ? { relaySubject, relaySession } : {}),
+          timeoutMs: this.env.MCP_TOOL_TIMEOUT_MS,
+        },
         this.env.MCP_TOOL_TIMEOUT_MS + 2_000,
       );
       return reply.result as CallToolResult;
     } finally {
       extra.signal.removeEventListener('abort', onAbort);
-      sub.unsubscribe();
+      sub?.unsubscribe();
     }
   }
 

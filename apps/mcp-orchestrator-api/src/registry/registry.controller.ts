@@ -97,7 +97,7 @@ export class RegistryController {
     const { tenantId } = actorOf(req);
     const callId = req.callId ?? randomUUID();
     const timeoutMs = Math.min(req.timeoutMs ?? this.env.TOOL_CALL_TIMEOUT_MS, this.env.TOOL_CALL_TIMEOUT_MS);
-    const relay = req.relaySubject ? new NatsRelay(this.nats, req.relaySubject, callId, timeoutMs) : undefined;
+    const relay = req.relaySubject ? new NatsRelay(this.nats, req.relaySubject, callId, timeoutMs, req.relaySession ?? true) : undefined;
     return this.cancellation.track(`call:${tenantId}:${callId}`, (signal) =>
       this.registry.callTool(tenantId, { server: req.server, tool: req.tool, arguments: req.arguments ?? {}, timeoutMs, signal, relay }),
     );

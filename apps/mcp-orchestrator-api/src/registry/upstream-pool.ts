@@ -25,6 +25,8 @@ export interface UpstreamTarget {
 
 /** Receives what an upstream sends back during one call, for relaying to the caller. */
 export interface CallRelay {
+  /** Logs and server-to-client requests are wanted too: they are per session, so the call needs its own. */
+  readonly wantsSession: boolean;
   progress(params: { progress: number; total?: number; message?: string }): void;
   log(params: { level: string; logger?: string; data: unknown }): void;
   serverRequest(method: 'elicitation/create' | 'sampling/createMessage', params: unknown): Promise<Record<string, unknown>>;
@@ -61,8 +63,9 @@ const CLIENT_INFO = { name: 'mcp-orchestrator', version: '0.1.0' };
 
 /**
  * Keeps up to N live MCP client sessions per upstream and hands calls to the least busy one.
- * Calls that need server-to-client traffic relayed (progress is per request, but logging,
- * elicitation and sampling are per session) get a dedicated session so nothing is misattributed.
+ * Progress is per request and is relayed from a pooled session; calls that need logging,
+ * elicitation or sampling relayed (per session in MCP) get a dedicated session so nothing is
+ * misattributed.
  */
 export class UpstreamPool {
   private readonly upstreams = new Map<string, Upstream>();
@@ -110,7 +113,7 @@ export class UpstreamPool {
       client.callTool(params, undefined, requestOptions).catch((err: unknown) => {
         throw toDomainError(err, target, opts.signal);
       }) as Promise<CallToolResult>;
-    if (opts.relay) return this.withDedicatedClient(target, opts.relay, call);
+    if (opts.relay?.wantsSession) return this.withDedicatedClient(target, opts.relay, call);
     return this.withClient(target, call);
   }
 
@@ -210,7 +213,10 @@ export class UpstreamPool {
       // Declared so upstreams expose their sampling/elicitation tools; on a shared session there is no
       // caller to ask, so such requests are refused (calls with a relay get their own session).
       const refuse = async (): Promise<never> => {
-        throw new McpError(McpErrorCode.InvalidRequest, 'this call was made without a relay; the caller cannot answer server requests');
+        throw new McpError(
+          McpErrorCode.InvalidRequest,
+          'this call was made without a relay for server requests; the caller cannot answer them',
+        );
       };
       client.setRequestHandler(ElicitRequestSchema, refuse);
       client.setRequestHandler(CreateMessageRequestSchema, refuse);

@@ -15,6 +15,7 @@ export class NatsRelay implements CallRelay {
     relaySubject: string,
     private readonly callId: string,
     private readonly requestTimeoutMs: number,
+    readonly wantsSession = true,
   ) {
     this.subject = nats.subject(relaySubject);
   }

@@ -1,4 +1,4 @@
-import { IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { defineRpc } from '../../rpc.js';
 import { ORCH_NAME, TenantScopedRequest } from '../common.js';
 import { RELAY_SUBJECT_PATTERN } from '../relay.js';
@@ -39,6 +39,16 @@ export class ToolCallRequest extends TenantScopedRequest {
   @IsString()
   @Matches(RELAY_SUBJECT_PATTERN)
   relaySubject?: string;
+
+  /**
+   * With a relay: whether the caller can answer the upstream's elicitation and sampling requests and
+   * wants its log messages (default true). Those belong to an MCP session, so such a call gets an
+   * upstream session of its own; with false only progress is relayed and the call shares a pooled
+   * session, which saves the upstream a session set-up and tear-down per call.
+   */
+  @IsOptional()
+  @IsBoolean()
+  relaySession?: boolean;
 }
 
 export interface ToolCallReply {
