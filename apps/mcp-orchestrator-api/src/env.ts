@@ -34,7 +34,7 @@ export const orchestratorApiEnvSchema = {
   STEP_STREAM: str('ORCHESTRATOR_STEPS', { pattern: /^[A-Za-z0-9_-]{1,64}$/ }),
   /** A step message not acked within this time is redelivered (in-flight steps extend it). */
   STEP_ACK_WAIT_MS: int(30_000, { min: 500, max: 600_000 }),
-  /** Deliveries of one step message before the step is failed as undeliverable. */
+  /** Deliveries of one step attempt or job that reached the database before it is failed as undeliverable. */
   STEP_MAX_DELIVER: int(10, { min: 2, max: 1000 }),
   /** Steps one replica runs at the same time. */
   STEP_CONCURRENCY: int(64, { min: 1, max: 1024 }),
