@@ -30,6 +30,11 @@ export const gatewayEnvSchema = {
 
   POLICY_CACHE_TTL_MS: int(5_000, { min: 0, max: 600_000 }),
   POLICY_CACHE_MAX: int(100_000, { min: 0, max: 10_000_000 }),
+  /**
+   * While mcp-policy-proxy cannot be asked, a cached decision up to this long past its TTL still
+   * answers (a policy change still drops it). 0 (default) fails closed: 503 until it is back.
+   */
+  POLICY_STALE_IF_UNAVAILABLE_MS: int(0, { min: 0, max: 3_600_000 }),
 
   /** Per-call timeout for every NATS request the gateway forwards. */
   DOWNSTREAM_TIMEOUT_MS: int(5_000, { min: 10, max: 120_000 }),

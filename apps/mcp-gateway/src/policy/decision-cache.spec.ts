@@ -40,4 +40,47 @@ describe('DecisionCache', () => {
     await assert.rejects(c.get('k', () => Promise.reject(new Error('down'))));
     assert.equal(await c.get('k', async () => 7), 7);
   });
+
+  it('answers with an expired decision while the source is unavailable, within the stale window only', async () => {
+    let t = 0;
+    const down = new Error('policy unavailable');
+    const c = new DecisionCache<string>(1000, 10, () => t, { ms: 5000, unavailable: (err) => err === down });
+    assert.equal(await c.get('k', async () => 'allow'), 'allow');
+    t = 3000;
+    assert.equal(await c.get('k', () => Promise.reject(down)), 'allow', 'stale within the window');
+    await assert.rejects(
+      c.get('k', () => Promise.reject(new Error('a real failure'))),
+      /a real failure/,
+    );
+    t = 6001;
+    await assert.rejects(
+      c.get('k', () => Promise.reject(down)),
+      /policy unavailable/,
+      'too old',
+    );
+  });
+
+  it('a policy change drops decisions that could otherwise be served stale', async () => {
+    let t = 0;
+    const down = new Error('down');
+    const c = new DecisionCache<string>(1000, 10, () => t, { ms: 60_000, unavailable: () => true });
+    await c.get('k', async () => 'allow');
+    c.clear();
+    t = 2000;
+    await assert.rejects(
+      c.get('k', () => Promise.reject(down)),
+      /down/,
+    );
+  });
+
+  it('without a stale window an unavailable source is an error at once (fail closed)', async () => {
+    let t = 0;
+    const c = new DecisionCache<string>(1000, 10, () => t);
+    await c.get('k', async () => 'allow');
+    t = 1001;
+    await assert.rejects(
+      c.get('k', () => Promise.reject(new Error('down'))),
+      /down/,
+    );
+  });
 });

@@ -1,7 +1,7 @@
 import { Controller, Inject, Injectable } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import { Counter } from 'prom-client';
-import { DecisionEvaluate, PolicyChanged, type DecisionEvaluateRequest } from '#contracts';
+import { DecisionEvaluate, DomainError, ErrorCode, PolicyChanged, type DecisionEvaluateRequest } from '#contracts';
 import { APP_ENV } from '#env';
 import type { Principal } from '#auth';
 import type { GatewayEnv } from '../env.js';
@@ -21,7 +21,11 @@ export class PolicyService extends PolicyDecider {
     @Inject(APP_ENV) env: GatewayEnv,
   ) {
     super();
-    this.cache = new DecisionCache(env.POLICY_CACHE_TTL_MS, env.POLICY_CACHE_MAX);
+    this.cache = new DecisionCache(env.POLICY_CACHE_TTL_MS, env.POLICY_CACHE_MAX, Date.now, {
+      ms: env.POLICY_STALE_IF_UNAVAILABLE_MS,
+      unavailable: (err) =>
+        err instanceof DomainError && (err.code === ErrorCode.SERVICE_UNAVAILABLE || err.code === ErrorCode.UPSTREAM_TIMEOUT),
+    });
   }
 
   async decide(principal: Principal, tenant: GatewayTenant, query: PolicyQuery): Promise<PolicyVerdict> {
