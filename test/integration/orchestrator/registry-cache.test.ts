@@ -17,13 +17,15 @@ describe('orchestrator registry cache across two replicas', () => {
   let counter: Upstream;
   const call = (): Promise<RpcReply<unknown>> =>
     nats.request('orchestrator.tool.call', { ...as('acme'), server: 'counter', tool: 'add', arguments: { a: 1, b: 2 } }, 15_000);
+  const list = (): Promise<RpcReply<unknown>> => nats.request('orchestrator.tool.list', as('acme'), 15_000);
+  const listed = (r: RpcReply<unknown>) => ('data' in r ? (r.data as { items: ToolInfo[] }).items : []);
 
-  /** Waits until a whole burst of calls answers as expected; fails if that takes longer than PROPAGATION_MS. */
-  async function allReplicasAnswer(expect: (reply: RpcReply<unknown>) => boolean, what: string): Promise<void> {
+  /** Waits until a whole burst of requests answers as expected; fails if that takes longer than PROPAGATION_MS. */
+  async function allReplicasAnswer(expect: (reply: RpcReply<unknown>) => boolean, what: string, send = call): Promise<void> {
     const started = Date.now();
     let last: RpcReply<unknown>[] = [];
     while (Date.now() - started <= PROPAGATION_MS) {
-      last = await Promise.all(Array.from({ length: BURST }, call));
+      last = await Promise.all(Array.from({ length: BURST }, send));
       if (last.every(expect)) return;
     }
     assert.fail(
@@ -32,7 +34,7 @@ describe('orchestrator registry cache across two replicas', () => {
   }
 
   async function warmBothReplicas(): Promise<void> {
-    await Promise.all(Array.from({ length: 4 * BURST }, call));
+    await Promise.all([...Array.from({ length: 4 * BURST }, call), ...Array.from({ length: 4 * BURST }, list)]);
   }
 
   before(async () => {
@@ -72,15 +74,21 @@ describe('orchestrator registry cache across two replicas', () => {
     assert.deepEqual((await counterStats(counter)).executions, before, 'a quarantined tool must not reach the upstream');
   });
 
-  it('an approved version is callable on every replica within 1 s', async () => {
+  it('an approved version is callable on, and listed by, every replica within 1 s', async () => {
     await warmBothReplicas(); // both replicas now hold the quarantined version
     await ok(nats, 'orchestrator.server.approve', { ...as('acme'), server: 'counter', tool: 'add', version: 2 });
     await allReplicasAnswer((r) => !('error' in r) && (r.data as { version: number }).version === 2, 'ran the approved version');
+    await allReplicasAnswer(
+      (r) => listed(r).some((t) => t.name === 'add' && t.version === 2 && t.status === 'active'),
+      'listed the approved version',
+      list,
+    );
   });
 
-  it('a removed server is unknown to every replica within 1 s', async () => {
+  it('a removed server is unknown to, and no longer listed by, every replica within 1 s', async () => {
     await warmBothReplicas();
     await ok(nats, 'orchestrator.server.remove', { ...as('acme'), server: 'counter' });
     await allReplicasAnswer((r) => 'error' in r && (r.error as ErrorBody).code === 'NOT_FOUND', 'forgot the server');
+    await allReplicasAnswer((r) => 'data' in r && !listed(r).some((t) => t.server === 'counter'), 'stopped listing its tools', list);
   });
 });

@@ -46,6 +46,8 @@ interface ResolvedTool {
 }
 
 const CACHE_MAX_ENTRIES = 50_000;
+/** The server slot of a listing's cache key: a listing spans all servers. */
+const ANY_SERVER = '*';
 
 function poolKey(ref: RegistryScopeRef, server: string): string {
   return ref.scope === 'global' ? `g/${server}` : `t/${ref.tenantId}/${server}`;
@@ -71,6 +73,8 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
   private readonly pendingRefresh = new Map<string, NodeJS.Timeout>();
   private readonly secrets = new Map<string, { value: string; expires: number }>();
   private readonly resolved: RegistryCache<ResolvedTool>;
+  /** A tenant's tool listing (its own servers over the global ones), dropped with any change it could show. */
+  private readonly listings: RegistryCache<ToolInfo[]>;
   private changes?: Subscription;
 
   constructor(
@@ -82,6 +86,7 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     @Inject(APP_ENV) private readonly env: OrchestratorApiEnv,
   ) {
     this.resolved = new RegistryCache(env.REGISTRY_CACHE_TTL_MS, CACHE_MAX_ENTRIES);
+    this.listings = new RegistryCache(env.REGISTRY_CACHE_TTL_MS, CACHE_MAX_ENTRIES);
     this.pool = new UpstreamPool({
       maxConnectionsPerUpstream: env.UPSTREAM_POOL_SIZE,
       connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
@@ -96,14 +101,14 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
       callback: (_err, msg) => {
         const event = decodeJson(msg.data) as { tenantid?: unknown; data?: { server?: unknown; scope?: unknown } } | undefined;
         const server = event?.data?.server;
-        if (typeof server !== 'string') return this.resolved.clear();
+        if (typeof server !== 'string') return this.forgetAll();
         const tenantId = typeof event?.tenantid === 'string' ? event.tenantid : undefined;
-        this.resolved.invalidate(event?.data?.scope === 'tenant' ? 'tenant' : 'global', server, tenantId);
+        this.forget(event?.data?.scope === 'tenant' ? 'tenant' : 'global', server, tenantId);
       },
     });
     // Announcements published while disconnected are lost to this replica: forget everything.
     void (async () => {
-      for await (const s of this.nats.connection.status()) if (s.type === Events.Reconnect) this.resolved.clear();
+      for await (const s of this.nats.connection.status()) if (s.type === Events.Reconnect) this.forgetAll();
     })();
     if (this.env.REGISTRY_REFRESH_INTERVAL_MS > 0) {
       this.timer = setInterval(() => void this.refreshAll(), this.env.REGISTRY_REFRESH_INTERVAL_MS);
@@ -214,13 +219,22 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async listTools(tenantId: TenantId, includeQuarantined: boolean): Promise<ToolInfo[]> {
+    const variant = includeQuarantined ? 'with-quarantined' : 'current';
+    const cached = this.listings.get(tenantId, ANY_SERVER, variant);
+    if (cached) return cached;
+    const generation = this.listings.begin();
     const [global, own] = await Promise.all([
       this.db.global((sql) => new RegistryRepository(sql, 'global').currentTools(undefined, includeQuarantined)),
       this.db.tenant(tenantId, (sql) => new RegistryRepository(sql, 'tenant').currentTools(undefined, includeQuarantined)),
     ]);
     // A tenant's own server shadows a global one of the same name (calls resolve the same way).
     const ownServers = new Set(own.map((t) => t.server));
-    return [...global.filter((t) => !ownServers.has(t.server)).map((t) => toolInfo(t, 'global')), ...own.map((t) => toolInfo(t, 'tenant'))];
+    const tools = [
+      ...global.filter((t) => !ownServers.has(t.server)).map((t) => toolInfo(t, 'global')),
+      ...own.map((t) => toolInfo(t, 'tenant')),
+    ];
+    this.listings.set(generation, tenantId, ANY_SERVER, variant, tools);
+    return tools;
   }
 
   /** The tenant's server of that name, else the global one. */
@@ -341,9 +355,21 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
+  private forget(scope: RegistryScope, server: string, tenantId?: string) {
+    this.resolved.invalidate(scope, server, tenantId);
+    // A global server shows in every tenant's listing; a tenant's own only in that tenant's.
+    if (scope === 'global' || tenantId === undefined) this.listings.clear();
+    else this.listings.invalidate('tenant', ANY_SERVER, tenantId);
+  }
+
+  private forgetAll() {
+    this.resolved.clear();
+    this.listings.clear();
+  }
+
   private publishChange(ref: RegistryScopeRef, server: string, quarantined: string[]) {
     // This replica's own callers must see the change before the reply, not when the event comes back.
-    this.resolved.invalidate(ref.scope, server, ref.scope === 'tenant' ? ref.tenantId : undefined);
+    this.forget(ref.scope, server, ref.scope === 'tenant' ? ref.tenantId : undefined);
     this.events.publish(ToolChanged, { server, scope: ref.scope, quarantined }, ref.scope === 'tenant' ? { tenantId: ref.tenantId } : {});
   }
 }
