@@ -25,6 +25,7 @@ const { values } = parseArgs({
 const SECONDS = Number(values.seconds);
 const TENANTS = Array.from({ length: Number(values.tenants) }, (_, i) => `load${i}`);
 const CLOCK_TICKS = 100;
+const TOKEN_TTL_SEC = Math.max(900, Number(values['soak-minutes']) * 60 + 600);
 
 interface AppSample {
   cpu: number;
@@ -165,7 +166,13 @@ try {
       30_000,
     );
     // A token as an IdP issues it: several roles and tenants, about 700 bytes.
-    const jwt = token(`user-${tenant}-0123456789abcdef`, [tenant, 'shared-a', 'shared-b'], ['admin', 'member', 'reader', 'ops']);
+    // Valid for the whole run: a token expiring mid-soak turns the rest of it into 401s.
+    const jwt = token(
+      `user-${tenant}-0123456789abcdef`,
+      [tenant, 'shared-a', 'shared-b'],
+      ['admin', 'member', 'reader', 'ops'],
+      TOKEN_TTL_SEC,
+    );
     const headers = { authorization: `Bearer ${jwt}`, 'x-tenant-id': tenant, 'content-type': 'application/json' };
     const jobBody = JSON.stringify({
       model: 'llama-3.2-3b',
