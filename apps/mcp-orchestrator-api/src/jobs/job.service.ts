@@ -205,7 +205,6 @@ export class JobService implements OnModuleInit {
       raw.ack();
       return;
     }
-    const heartbeat = setInterval(() => raw.working(), Math.max(200, Math.floor(this.env.STEP_ACK_WAIT_MS / 3)));
     try {
       const relay = row.input.relaySubject ? new NatsRelay(this.nats, row.input.relaySubject, row.id, 5_000) : undefined;
       await this.cancellation.track(`job:${tenantId}:${row.id}`, (signal) => this.execute(tenantId, row, signal, relay));
@@ -213,8 +212,6 @@ export class JobService implements OnModuleInit {
       // The outcome could not be recorded: the message is redelivered and the job runs again.
       if (dependencyUnavailable(err)) throw err;
       if (!isCancelled(err)) this.log.warn({ msg: 'job failed', jobId: row.id, err: (err as Error).message });
-    } finally {
-      clearInterval(heartbeat);
     }
     raw.ack();
   }

@@ -374,8 +374,6 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
       raw.ack();
       return;
     }
-    // Keep the message ours while the step runs; a crash stops the heartbeat and JetStream redelivers.
-    const heartbeat = setInterval(() => raw.working(), Math.max(200, Math.floor(this.env.STEP_ACK_WAIT_MS / 3)));
     let outcome: Outcome;
     try {
       const output = await this.cancellation.track(`run:${tenantId}:${m.runId}`, (signal) =>
@@ -390,8 +388,6 @@ export class RunEngine implements OnApplicationBootstrap, OnApplicationShutdown 
       };
       if (!(err instanceof DomainError))
         this.log.error({ msg: 'step failed unexpectedly', runId: m.runId, stepId: m.stepId, err: (err as Error).message });
-    } finally {
-      clearInterval(heartbeat);
     }
     await this.db.tenant(tenantId, (sql) =>
       this.settle(new WorkflowRepository(sql), tenantId, m.runId, m.stepId, m.attempt, outcome, effects),

@@ -31,6 +31,55 @@ export type WorkMessage = StepMessage | JobMessage;
 const STEP_SUBJECT = 'orchestrator.work';
 const DURABLE = 'orchestrator-steps';
 
+/** One unit of work, whichever delivery of its message this is. */
+function workKey(m: WorkMessage): string {
+  return m?.kind === 'job' ? `job:${m.tenantId}:${m.jobId}` : `step:${m?.tenantId}:${m?.runId}:${m?.stepId}:${m?.attempt}`;
+}
+
+type HeldMessage = Pick<JsMsg, 'working'>;
+
+/**
+ * The messages a replica holds: handled at most `concurrency` at a time, the rest waiting for a
+ * slot. `keepAlive` reports progress on all of them, waiting ones included, so none is redelivered
+ * to someone else while it is here. A second delivery of work that is being handled is left to
+ * that handler (it acks or naks the message), so one replica never runs the same work twice at once.
+ */
+export class HeldWork<M extends HeldMessage = JsMsg> {
+  private readonly waiting: { body: WorkMessage; msg: M }[] = [];
+  private readonly handling = new Map<string, M>();
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly handle: (body: WorkMessage, msg: M) => Promise<void>,
+    private readonly failed: (msg: M, err: unknown) => void,
+  ) {}
+
+  add(body: WorkMessage, msg: M): void {
+    this.waiting.push({ body, msg });
+    this.pump();
+  }
+
+  keepAlive(): void {
+    for (const w of this.waiting) w.msg.working();
+    for (const msg of this.handling.values()) msg.working();
+  }
+
+  private pump(): void {
+    while (this.handling.size < this.concurrency && this.waiting.length) {
+      const { body, msg } = this.waiting.shift()!;
+      const key = workKey(body);
+      if (this.handling.has(key)) continue;
+      this.handling.set(key, msg);
+      void this.handle(body, msg)
+        .catch((err: unknown) => this.failed(msg, err))
+        .finally(() => {
+          this.handling.delete(key);
+          this.pump();
+        });
+    }
+  }
+}
+
 /** Redelivery delay after a failed handler: 1 s, doubling per delivery, at most 30 s. */
 export function redeliveryDelayMs(deliveryCount: number): number {
   return Math.min(30_000, 1000 * 2 ** Math.min(15, Math.max(0, deliveryCount - 1)));
@@ -53,6 +102,7 @@ export class StepQueue implements OnApplicationShutdown {
   private js?: JetStreamClient;
   private messages?: ConsumerMessages;
   private stopping = false;
+  private keepAlive?: NodeJS.Timeout;
   readonly streamName: string;
 
   constructor(
@@ -100,29 +150,22 @@ export class StepQueue implements OnApplicationShutdown {
     });
   }
 
-  /** Hands messages to `handle`, at most `concurrency` at a time; `handle` acks itself when it succeeds. */
+  /**
+   * Hands messages to `handle` through HeldWork (bounded, kept alive, one at a time per unit of
+   * work); `handle` acks itself when it succeeds. A crash stops the keep-alive and JetStream
+   * redelivers after STEP_ACK_WAIT_MS.
+   */
   async consume(concurrency: number, handle: (m: WorkMessage, raw: JsMsg) => Promise<void>): Promise<void> {
     const consumer = await this.js!.consumers.get(this.streamName, DURABLE);
-    let running = 0;
-    const waiters: (() => void)[] = [];
-    const run = (msg: JsMsg) =>
-      handle(decodeJson(msg.data) as WorkMessage, msg)
-        .catch((err: unknown) => this.failed(msg, err))
-        .finally(() => {
-          running--;
-          waiters.shift()?.();
-        });
+    const held = new HeldWork(concurrency, handle, (msg, err) => this.failed(msg, err));
+    this.keepAlive = setInterval(() => held.keepAlive(), Math.max(200, Math.floor(this.env.STEP_ACK_WAIT_MS / 3)));
     // The loop outlives connection losses; should the iterator still end (consumer gone), it is
     // opened again instead of leaving the replica without work.
     void (async () => {
       while (!this.stopping) {
         try {
           this.messages = await consumer.consume({ max_messages: concurrency });
-          for await (const msg of this.messages) {
-            if (running >= concurrency) await new Promise<void>((r) => waiters.push(r));
-            running++;
-            void run(msg);
-          }
+          for await (const msg of this.messages) held.add(decodeJson(msg.data) as WorkMessage, msg);
         } catch (err) {
           this.log.warn({ msg: 'work queue consumer failed; reopening', err: (err as Error).message });
         }
@@ -145,6 +188,7 @@ export class StepQueue implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.keepAlive);
     await this.messages?.close().catch(() => undefined);
   }
 }
