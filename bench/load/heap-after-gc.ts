@@ -9,43 +9,28 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { E2EPlatform, token } from '../../test/e2e/platform.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { token } from '../../test/e2e/platform.js';
+import { bootForLoad, mcpSession, tenantWithCounter, toolCall } from './platform.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '360' }, rate: { type: 'string', default: '200' } } });
 const SECONDS = Number(values.seconds);
 const TENANT = 'heap';
 const logFile = join(mkdtempSync(join(tmpdir(), 'heap-probe-')), 'orchestrator.jsonl');
 
-const e2e = await E2EPlatform.boot({
-  env: {
-    'mcp-gateway': { RATE_LIMIT_CLIENT_PER_MIN: '10000000', RATE_LIMIT_TENANT_PER_MIN: '10000000' },
-    'mcp-orchestrator-api': { NODE_OPTIONS: `--import=${resolve(import.meta.dirname, 'gc-probe.js')}`, HEAP_PROBE_LOG: logFile },
-  },
+const e2e = await bootForLoad({
+  'mcp-orchestrator-api': { NODE_OPTIONS: `--import=${resolve(import.meta.dirname, 'gc-probe.js')}`, HEAP_PROBE_LOG: logFile },
 });
 let client: Client | undefined;
 try {
-  await e2e.onboard(TENANT, ['ml_inference'], 100_000_000);
-  await e2e.admin(
-    'orchestrator.server.register',
-    { tenantId: TENANT, principalId: 'loader', roles: ['admin'], server: 'counter', url: e2e.counter!.url },
-    30_000,
-  );
+  await tenantWithCounter(e2e, TENANT, ['ml_inference']);
   const headers = {
     authorization: `Bearer ${token('heap', [TENANT], ['admin'], SECONDS + 600)}`,
     'x-tenant-id': TENANT,
     'content-type': 'application/json',
   };
-  client = new Client({ name: 'heap', version: '1' });
-  const transport = new StreamableHTTPClientTransport(new URL('/mcp', e2e.gateway.url), { requestInit: { headers } });
-  await client.connect(transport);
-  const mcpHeaders = {
-    ...headers,
-    accept: 'application/json, text/event-stream',
-    'mcp-session-id': transport.sessionId!,
-    'mcp-protocol-version': '2025-11-25',
-  };
+  const session = await mcpSession(e2e, headers);
+  client = session.client;
   const requests: autocannon.Request[] = [
     {
       method: 'POST',
@@ -54,12 +39,7 @@ try {
       body: JSON.stringify({ model: 'llama-3.2-3b', messages: [{ role: 'user', content: 'hi '.repeat(50) }], maxOutputTokens: 16 }),
     },
     { method: 'GET', path: '/v1/tools', headers },
-    {
-      method: 'POST',
-      path: '/mcp',
-      headers: mcpHeaders,
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'counter__add', arguments: { a: 1, b: 2 } } }),
-    },
+    toolCall(session.headers),
     { method: 'GET', path: '/v1/ping', headers },
   ];
   const orchestrator = e2e.procs.find((p) => p.app === 'mcp-orchestrator-api')!;

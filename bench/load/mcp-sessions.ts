@@ -6,9 +6,9 @@
 //   npm run build && node dist/bench/load/mcp-sessions.js [--seconds 10] [--connections 32] [--rounds 2]
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { E2EPlatform, token } from '../../test/e2e/platform.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { token } from '../../test/e2e/platform.js';
+import { bootForLoad, mcpSession, tenantWithCounter, toolCall } from './platform.js';
 
 const { values } = parseArgs({
   options: {
@@ -19,38 +19,19 @@ const { values } = parseArgs({
 });
 const TENANT = 'sessions';
 
-const e2e = await E2EPlatform.boot({
-  env: { 'mcp-gateway': { RATE_LIMIT_CLIENT_PER_MIN: '10000000', RATE_LIMIT_TENANT_PER_MIN: '10000000' } },
-});
+const e2e = await bootForLoad();
 const clients: Client[] = [];
 try {
-  await e2e.onboard(TENANT, [], 100_000_000);
-  await e2e.admin(
-    'orchestrator.server.register',
-    { tenantId: TENANT, principalId: 'loader', roles: ['admin'], server: 'counter', url: e2e.counter!.url },
-    30_000,
-  );
+  await tenantWithCounter(e2e, TENANT, []);
   const headers = {
     authorization: `Bearer ${token('bench', [TENANT], ['admin'])}`,
     'x-tenant-id': TENANT,
     'content-type': 'application/json',
   };
   const callFrom = async (capabilities: Record<string, object>): Promise<autocannon.Request> => {
-    const client = new Client({ name: 'bench', version: '1' }, { capabilities });
-    const transport = new StreamableHTTPClientTransport(new URL('/mcp', e2e.gateway.url), { requestInit: { headers } });
-    await client.connect(transport);
-    clients.push(client);
-    return {
-      method: 'POST',
-      path: '/mcp',
-      headers: {
-        ...headers,
-        accept: 'application/json, text/event-stream',
-        'mcp-session-id': transport.sessionId!,
-        'mcp-protocol-version': '2025-11-25',
-      },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'counter__add', arguments: { a: 1, b: 2 } } }),
-    };
+    const session = await mcpSession(e2e, headers, capabilities);
+    clients.push(session.client);
+    return toolCall(session.headers);
   };
   const kinds = [
     { name: 'pooled upstream session (plain client)', request: await callFrom({}) },

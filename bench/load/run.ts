@@ -9,9 +9,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { E2EPlatform, token } from '../../test/e2e/platform.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { token } from '../../test/e2e/platform.js';
+import { bootForLoad, mcpSession, tenantWithCounter, toolCall } from './platform.js';
 
 const { values } = parseArgs({
   options: {
@@ -151,20 +151,13 @@ function percentile95(r: autocannon.Result): number {
   return Math.round((l['p90']! + ((l['p97_5']! - l['p90']!) * 5) / 7.5) * 10) / 10;
 }
 
-const e2e = await E2EPlatform.boot({
-  env: { 'mcp-gateway': { RATE_LIMIT_CLIENT_PER_MIN: '10000000', RATE_LIMIT_TENANT_PER_MIN: '10000000' } },
-});
+const e2e = await bootForLoad();
 const clients: Client[] = [];
 try {
   const restRequests: autocannon.Request[] = [];
   const mcpRequests: autocannon.Request[] = [];
   for (const tenant of TENANTS) {
-    await e2e.onboard(tenant, ['ml_inference'], 100_000_000);
-    await e2e.admin(
-      'orchestrator.server.register',
-      { tenantId: tenant, principalId: 'loader', roles: ['admin'], server: 'counter', url: e2e.counter!.url },
-      30_000,
-    );
+    await tenantWithCounter(e2e, tenant, ['ml_inference']);
     // A token as an IdP issues it: several roles and tenants, about 700 bytes.
     // Valid for the whole run: a token expiring mid-soak turns the rest of it into 401s.
     const jwt = token(
@@ -188,25 +181,14 @@ try {
       { method: 'GET', path: '/v1/workflows', headers },
       { method: 'POST', path: '/v1/jobs', headers, body: jobBody },
     );
-    const client = new Client({ name: 'load', version: '1' });
-    const transport = new StreamableHTTPClientTransport(new URL('/mcp', e2e.gateway.url), { requestInit: { headers } });
-    await client.connect(transport);
-    clients.push(client);
-    const mcpHeaders = {
-      ...headers,
-      accept: 'application/json, text/event-stream',
-      'mcp-session-id': transport.sessionId!,
-      'mcp-protocol-version': '2025-11-25',
-    };
-    mcpRequests.push(
-      {
-        method: 'POST',
-        path: '/mcp',
-        headers: mcpHeaders,
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'counter__add', arguments: { a: 1, b: 2 } } }),
-      },
-      { method: 'POST', path: '/mcp', headers: mcpHeaders, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) },
-    );
+    const session = await mcpSession(e2e, headers);
+    clients.push(session.client);
+    mcpRequests.push(toolCall(session.headers), {
+      method: 'POST',
+      path: '/mcp',
+      headers: session.headers,
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
+    });
   }
   const mixes: Mix[] = [
     { name: 'REST', requests: restRequests },

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { eventually, NatsTestClient, TcpProxy, TestPlatform } from '#testing';
 import type { RunInfo } from '#contracts';
 import { counterStats, startCounter, type Upstream } from '../../support/upstreams.js';
-import { as, ok } from './helpers.js';
+import { as, closeWorkQueue, completionsPerStep, ok } from './helpers.js';
 
 const RUNS = 20;
 const OUTAGE_MS = 8_000;
@@ -36,11 +36,7 @@ describe('workflow runs survive a Postgres outage longer than their redelivery b
   });
 
   after(async () => {
-    if (nats) {
-      const jsm = await nats.connection.jetstreamManager();
-      await jsm.streams.delete(`${platform.namespace.token}_ORCHESTRATOR_STEPS`).catch(() => undefined);
-      await nats.close();
-    }
+    await closeWorkQueue(platform, nats);
     await platform?.stop();
     await postgres.stop();
     await counter?.stop();
@@ -86,12 +82,7 @@ describe('workflow runs survive a Postgres outage longer than their redelivery b
     });
     assert.deepEqual(statuses, { succeeded: RUNS });
 
-    const stats = await counterStats(counter);
-    const perStep = new Map<string, number>();
-    for (const [key, n] of Object.entries(stats.completions)) {
-      const [, runId, stepId] = key.split(':');
-      if (ids.has(runId!)) perStep.set(`${runId}:${stepId}`, (perStep.get(`${runId}:${stepId}`) ?? 0) + n);
-    }
+    const perStep = completionsPerStep(await counterStats(counter), ids);
     assert.equal(perStep.size, RUNS * 2, 'every step of every run completed at the upstream');
     assert.deepEqual(
       [...perStep].filter(([, n]) => n !== 1),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ErrorBody, RpcReply } from '#contracts';
-import type { NatsTestClient } from '#testing';
+import type { NatsTestClient, TestPlatform } from '#testing';
+import type { CounterStats } from '../../support/upstreams.js';
 
 /** Sends a contract request and returns its data, failing the test on an error reply. */
 export async function ok<T>(nats: NatsTestClient, subject: string, payload: unknown, timeoutMs = 15_000): Promise<T> {
@@ -17,3 +18,21 @@ export async function fails(nats: NatsTestClient, subject: string, payload: unkn
 }
 
 export const as = (tenantId: string, principalId = `user@${tenantId}`, roles: string[] = []) => ({ tenantId, principalId, roles });
+
+/** Ends an orchestrator test's NATS client after deleting the run's work stream (JetStream keeps it otherwise). */
+export async function closeWorkQueue(platform: TestPlatform, nats: NatsTestClient | undefined): Promise<void> {
+  if (!nats) return;
+  const jsm = await nats.connection.jetstreamManager();
+  await jsm.streams.delete(`${platform.namespace.token}_ORCHESTRATOR_STEPS`).catch(() => undefined);
+  await nats.close();
+}
+
+/** Upstream completions of the counter server per `run:step`, for the runs named. */
+export function completionsPerStep(stats: CounterStats, runIds: Set<string>): Map<string, number> {
+  const perStep = new Map<string, number>();
+  for (const [key, n] of Object.entries(stats.completions)) {
+    const [, runId, stepId] = key.split(':');
+    if (runIds.has(runId!)) perStep.set(`${runId}:${stepId}`, (perStep.get(`${runId}:${stepId}`) ?? 0) + n);
+  }
+  return perStep;
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { eventually, NatsTestClient, TestPlatform } from '#testing';
 import type { JobInfo, RunInfo, UsageRow } from '#contracts';
 import { startInferenceBackend, type Upstream } from '../../support/upstreams.js';
-import { as, fails, ok } from './helpers.js';
+import { as, closeWorkQueue, fails, ok } from './helpers.js';
 
 interface BackendStats {
   name: string;
@@ -79,11 +79,7 @@ describe('orchestrator inference jobs on OpenAI-compatible backends', () => {
   });
 
   after(async () => {
-    if (nats) {
-      const jsm = await nats.connection.jetstreamManager();
-      await jsm.streams.delete(`${platform.namespace.token}_ORCHESTRATOR_STEPS`).catch(() => undefined);
-      await nats.close();
-    }
+    await closeWorkQueue(platform, nats);
     await platform?.stop();
     await Promise.all([gpu?.stop(), cpu?.stop()]);
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { eventually, NatsTestClient, TestPlatform } from '#testing';
 import type { RunInfo } from '#contracts';
 import { counterStats, startCounter, type Upstream } from '../../support/upstreams.js';
-import { as, ok } from './helpers.js';
+import { as, closeWorkQueue, completionsPerStep, ok } from './helpers.js';
 
 const RUNS = 200;
 
@@ -34,11 +34,7 @@ describe('orchestrator survives kill -9 during 200 concurrent runs', () => {
         .filter((l) => l.includes('"level":"error"'));
       if (errors.length) console.error(errors.slice(0, 5).join('\n'));
     }
-    if (nats) {
-      const jsm = await nats.connection.jetstreamManager();
-      await jsm.streams.delete(`${platform.namespace.token}_ORCHESTRATOR_STEPS`).catch(() => undefined);
-      await nats.close();
-    }
+    await closeWorkQueue(platform, nats);
     await platform?.stop();
     await counter?.stop();
   });
@@ -98,12 +94,7 @@ describe('orchestrator survives kill -9 during 200 concurrent runs', () => {
     assert.deepEqual(statuses, { succeeded: RUNS });
 
     const stats = await counterStats(counter);
-    const perStep = new Map<string, number>();
-    for (const [key, n] of Object.entries(stats.completions)) {
-      const [, runId, stepId] = key.split(':');
-      if (!ids.has(runId!)) continue;
-      perStep.set(`${runId}:${stepId}`, (perStep.get(`${runId}:${stepId}`) ?? 0) + n);
-    }
+    const perStep = completionsPerStep(stats, ids);
     assert.equal(perStep.size, RUNS * 2, 'every step of every run completed at the upstream');
     const twice = [...perStep].filter(([, n]) => n !== 1);
     assert.deepEqual(twice, [], 'no step completed twice');

@@ -4,7 +4,7 @@ import { eventually, NatsTestClient, TestPlatform } from '#testing';
 import { encodeJson } from '#messaging';
 import type { RunInfo, WorkflowInfo } from '#contracts';
 import { counterStats, startCounter, type Upstream } from '../../support/upstreams.js';
-import { as, fails, ok } from './helpers.js';
+import { as, closeWorkQueue, fails, ok } from './helpers.js';
 
 async function finished(nats: NatsTestClient, tenant: string, runId: string, timeoutMs = 20_000): Promise<RunInfo> {
   return eventually(
@@ -32,11 +32,7 @@ describe('orchestrator durable workflows (Postgres + JetStream + real MCP upstre
   });
 
   after(async () => {
-    if (nats) {
-      const jsm = await nats.connection.jetstreamManager();
-      await jsm.streams.delete(`${platform.namespace.token}_ORCHESTRATOR_STEPS`).catch(() => undefined);
-      await nats.close();
-    }
+    await closeWorkQueue(platform, nats);
     await platform?.stop();
     await counter?.stop();
   });
